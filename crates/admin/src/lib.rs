@@ -1,0 +1,1 @@
+//! The zconnect server as a library.

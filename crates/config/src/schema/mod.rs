@@ -1,0 +1,157 @@
+//! The declarative schema: every element kind zconnect reads or recognises, with
+//! its attributes, types, defaults and checks.
+//!
+//! One table drives conversion, defaults, validation, reference checks, the
+//! unknown-name warnings, the effective-configuration view and the generated
+//! reference `docs/configuration.md`, so the four cannot drift apart.
+
+mod tables;
+
+pub use tables::{ELEMENTS, RECOGNISED_ELEMENTS};
+
+/// How occurrences of an element kind combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElementKind {
+    /// One instance; every occurrence merges into it.
+    Singleton,
+    /// Many instances told apart by `id`; id-less occurrences get `default-N`.
+    Factory,
+}
+
+/// The unit of a bare number in a duration attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Milliseconds,
+    Seconds,
+}
+
+/// The type of an attribute value, which converts and checks the raw string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Boolean,
+    /// Decimal integer within an inclusive range; no trimming.
+    Int { min: i64, max: i64 },
+    /// Integer restricted to listed options (`tokenRetryCheckLevel`: 1 and 3).
+    IntOptions(&'static [i64]),
+    Duration(TimeUnit),
+    /// One of the listed values, compared case-insensitively, stored in the
+    /// spelling given here.
+    Enum(&'static [&'static str]),
+    /// Plain or `{xor}`; `{hash}` only where `hash_allowed`.
+    Password { hash_allowed: bool },
+    /// Absolute `http` or `https` URL.
+    Url,
+    /// The id of a top-level element of one of the named kinds.
+    Reference(&'static [&'static str]),
+    /// A comma-separated list of ids of the named kinds.
+    ReferenceList(&'static [&'static str]),
+    /// A comma-separated list of names (groups).
+    NameList,
+}
+
+/// When an attribute must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Required {
+    No,
+    Yes,
+    /// Required when another attribute of the same element has a value
+    /// (compared case-insensitively).
+    When {
+        attribute: &'static str,
+        equals: &'static str,
+    },
+}
+
+/// One attribute of an element kind.
+#[derive(Debug)]
+pub struct AttributeSchema {
+    /// Canonical spelling; lookups compare case-insensitively.
+    pub name: &'static str,
+    pub ty: ValueType,
+    /// Raw default, converted like a written value; `None` when there is none.
+    pub default: Option<&'static str>,
+    pub required: Required,
+    /// Values from text children and repeated occurrences append instead of
+    /// replacing.
+    pub list: bool,
+    /// A zconnect extension that z/OS Connect does not document.
+    pub extension: bool,
+    pub summary: &'static str,
+}
+
+/// An element kind zconnect reads, or a nested element inside one.
+#[derive(Debug)]
+pub struct ElementSchema {
+    pub name: &'static str,
+    pub kind: ElementKind,
+    pub summary: &'static str,
+    pub attributes: &'static [AttributeSchema],
+    /// Attributes that Liberty or z/OS Connect documents for this element but
+    /// zconnect does not use: reported as info, never as unknown.
+    pub recognised_attributes: &'static [&'static str],
+    /// Recognised attributes that change security in Liberty; ignoring them
+    /// gets a warning instead of an info.
+    pub security_attributes: &'static [&'static str],
+    pub children: &'static [ElementSchema],
+}
+
+impl ElementSchema {
+    /// Finds an attribute by name, ignoring case.
+    pub fn attribute(&self, name: &str) -> Option<&'static AttributeSchema> {
+        self.attributes
+            .iter()
+            .find(|attribute| attribute.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Finds a nested element kind by its exact name.
+    pub fn child(&self, name: &str) -> Option<&'static ElementSchema> {
+        self.children.iter().find(|child| child.name == name)
+    }
+
+    pub fn is_recognised_attribute(&self, name: &str) -> bool {
+        self.recognised_attributes
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Finds a top-level element kind that zconnect uses. Element names are
+/// case-sensitive, as in Liberty.
+pub fn element(name: &str) -> Option<&'static ElementSchema> {
+    ELEMENTS.iter().find(|element| element.name == name)
+}
+
+/// Whether a top-level element kind merges into one instance. Kinds zconnect
+/// does not use are treated as factories unless listed as Liberty singletons.
+pub fn is_singleton(name: &str) -> bool {
+    match element(name) {
+        Some(schema) => schema.kind == ElementKind::Singleton,
+        None => tables::RECOGNISED_SINGLETONS.contains(&name),
+    }
+}
+
+/// Whether an element name is on the recognised-but-unused list.
+pub fn is_recognised(name: &str) -> bool {
+    RECOGNISED_ELEMENTS.contains(&name)
+}
+
+/// Whether a value of this attribute must be masked wherever it is shown.
+pub fn is_secret(element_path: &[&str], attribute: &str) -> bool {
+    let Some((first, rest)) = element_path.split_first() else {
+        return false;
+    };
+    let mut schema = match element(first) {
+        Some(schema) => schema,
+        None => return false,
+    };
+    for name in rest {
+        match schema.child(name) {
+            Some(child) => schema = child,
+            None => return false,
+        }
+    }
+    schema
+        .attribute(attribute)
+        .is_some_and(|a| matches!(a.ty, ValueType::Password { .. }))
+}

@@ -1,0 +1,1 @@
+//! Scripted loopback servers for tests and `zconnect demo`.
