@@ -5,9 +5,15 @@
 //! unknown-name warnings, the effective-configuration view and the generated
 //! reference `docs/configuration.md`, so the four cannot drift apart.
 
+mod liberty;
+mod recognised;
+mod requester;
 mod tables;
 
-pub use tables::{ELEMENTS, RECOGNISED_ELEMENTS};
+pub use liberty::ZOSCONNECT_FEATURES;
+pub use recognised::{RECOGNISED_ELEMENTS, RECOGNISED_SINGLETONS};
+pub use requester::AUTHENTICATION_KINDS;
+pub use tables::ELEMENTS;
 
 /// How occurrences of an element kind combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +37,10 @@ pub enum ValueType {
     String,
     Boolean,
     /// Decimal integer within an inclusive range; no trimming.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// Integer restricted to listed options (`tokenRetryCheckLevel`: 1 and 3).
     IntOptions(&'static [i64]),
     Duration(TimeUnit),
@@ -39,7 +48,9 @@ pub enum ValueType {
     /// spelling given here.
     Enum(&'static [&'static str]),
     /// Plain or `{xor}`; `{hash}` only where `hash_allowed`.
-    Password { hash_allowed: bool },
+    Password {
+        hash_allowed: bool,
+    },
     /// Absolute `http` or `https` URL.
     Url,
     /// The id of a top-level element of one of the named kinds.
@@ -48,6 +59,8 @@ pub enum ValueType {
     ReferenceList(&'static [&'static str]),
     /// A comma-separated list of names (groups).
     NameList,
+    /// A JSONPath of the form `$.a.b` or `$['a'].b`.
+    JsonPath,
 }
 
 /// When an attribute must be present.
@@ -77,18 +90,81 @@ pub struct AttributeSchema {
     pub list: bool,
     /// A zconnect extension that z/OS Connect does not document.
     pub extension: bool,
+    /// The default as documented when it is not a fixed value, for example
+    /// "from zosconnect_zosConnectManager"; conversion computes it.
+    pub default_note: Option<&'static str>,
     pub summary: &'static str,
+}
+
+impl AttributeSchema {
+    /// An optional attribute with no default.
+    pub const fn new(name: &'static str, ty: ValueType, summary: &'static str) -> Self {
+        AttributeSchema {
+            name,
+            ty,
+            default: None,
+            required: Required::No,
+            list: false,
+            extension: false,
+            default_note: None,
+            summary,
+        }
+    }
+
+    pub const fn default(mut self, raw: &'static str) -> Self {
+        self.default = Some(raw);
+        self
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required = Required::Yes;
+        self
+    }
+
+    pub const fn required_when(mut self, attribute: &'static str, equals: &'static str) -> Self {
+        self.required = Required::When { attribute, equals };
+        self
+    }
+
+    pub const fn list(mut self) -> Self {
+        self.list = true;
+        self
+    }
+
+    pub const fn extension(mut self) -> Self {
+        self.extension = true;
+        self
+    }
+
+    pub const fn default_note(mut self, note: &'static str) -> Self {
+        self.default_note = Some(note);
+        self
+    }
+}
+
+/// Which part of the reference documentation an element belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// z/OS Connect API requester elements.
+    ApiRequester,
+    /// Liberty elements that zconnect reads.
+    Liberty,
 }
 
 /// An element kind zconnect reads, or a nested element inside one.
 #[derive(Debug)]
 pub struct ElementSchema {
     pub name: &'static str,
+    /// For a top-level element, how occurrences combine. For a nested element,
+    /// `Singleton` means at most one (occurrences merge into it) and `Factory`
+    /// means a list.
     pub kind: ElementKind,
+    pub family: Family,
     pub summary: &'static str,
     pub attributes: &'static [AttributeSchema],
-    /// Attributes that Liberty or z/OS Connect documents for this element but
-    /// zconnect does not use: reported as info, never as unknown.
+    /// Attributes and nested elements that Liberty or z/OS Connect documents
+    /// for this element but zconnect does not use: reported as info, never as
+    /// unknown.
     pub recognised_attributes: &'static [&'static str],
     /// Recognised attributes that change security in Liberty; ignoring them
     /// gets a warning instead of an info.
@@ -109,8 +185,17 @@ impl ElementSchema {
         self.children.iter().find(|child| child.name == name)
     }
 
+    /// Whether an attribute or nested element name is on this element's
+    /// recognised-but-unused list, ignoring case.
     pub fn is_recognised_attribute(&self, name: &str) -> bool {
         self.recognised_attributes
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether ignoring this recognised attribute changes security.
+    pub fn is_security_attribute(&self, name: &str) -> bool {
+        self.security_attributes
             .iter()
             .any(|known| known.eq_ignore_ascii_case(name))
     }
@@ -119,7 +204,10 @@ impl ElementSchema {
 /// Finds a top-level element kind that zconnect uses. Element names are
 /// case-sensitive, as in Liberty.
 pub fn element(name: &str) -> Option<&'static ElementSchema> {
-    ELEMENTS.iter().find(|element| element.name == name)
+    ELEMENTS
+        .iter()
+        .copied()
+        .find(|element| element.name == name)
 }
 
 /// Whether a top-level element kind merges into one instance. Kinds zconnect
@@ -127,7 +215,7 @@ pub fn element(name: &str) -> Option<&'static ElementSchema> {
 pub fn is_singleton(name: &str) -> bool {
     match element(name) {
         Some(schema) => schema.kind == ElementKind::Singleton,
-        None => tables::RECOGNISED_SINGLETONS.contains(&name),
+        None => RECOGNISED_SINGLETONS.contains(&name),
     }
 }
 

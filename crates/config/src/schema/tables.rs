@@ -1,13 +1,26 @@
-//! The element and attribute tables.
+//! The list of element kinds zconnect uses, in the order of the reference
+//! documentation.
 
-use super::ElementSchema;
+use super::{liberty, requester, ElementSchema};
 
-/// Every element kind zconnect uses.
-pub static ELEMENTS: &[ElementSchema] = &[];
-
-/// Elements of other features that real z/OS Connect servers carry: loaded as
-/// "recognised, not used", never as unknown, and not validated.
-pub static RECOGNISED_ELEMENTS: &[&str] = &[];
-
-/// Recognised elements that Liberty treats as singletons.
-pub static RECOGNISED_SINGLETONS: &[&str] = &[];
+/// Every top-level element kind zconnect uses.
+pub static ELEMENTS: &[&ElementSchema] = &[
+    &requester::ENDPOINT_CONNECTION,
+    &requester::OAUTH_CONFIG,
+    &requester::AUTHORIZATION_SERVER,
+    &requester::AUTH_DATA,
+    &requester::AUTH_TOKEN,
+    &requester::AUTH_TOKEN_LOCAL,
+    &requester::API_REQUESTERS,
+    &requester::ZOS_CONNECT_MANAGER,
+    &liberty::FEATURE_MANAGER,
+    &liberty::HTTP_ENDPOINT,
+    &liberty::SSL,
+    &liberty::SSL_DEFAULT,
+    &liberty::KEY_STORE,
+    &liberty::BASIC_REGISTRY,
+    &liberty::ADMINISTRATOR_ROLE,
+    &liberty::CONFIG,
+    &liberty::LOGGING,
+    &liberty::WEB_APPLICATION,
+];
