@@ -41,6 +41,47 @@ catalog! {
     UNDEFINED_VARIABLE = "ZCN8010W", Warning, None, "A ${name} reference names no variable and stays as literal text.";
 
     // Schema: values, references, unknown names.
-    INVALID_VALUE_DEFAULT_USED = "ZCN0075W", Warning, Some("CWWKG0075W"), "An attribute value is invalid and the default is used.";
-    UNRESOLVED_REFERENCE = "ZCN0033E", Error, Some("CWWKG0033W"), "A reference names an element that does not exist or is of the wrong kind.";
+    INVALID_VALUE_DEFAULT_USED = "ZCN0083W", Warning, Some("CWWKG0083W"), "An attribute value is invalid and the default is used.";
+    UNEXPECTED_VALUE = "ZCN0032W", Warning, Some("CWWKG0032W"), "A value is not one of the attribute's options, such as tokenRetryCheckLevel 2; the default is used.";
+    INVALID_VALUE = "ZCN8101E", Error, None, "An attribute value is invalid and the attribute has no default; the element is left out.";
+    MISSING_REQUIRED = "ZCN0058E", Error, Some("CWWKG0058E"), "A required attribute is missing; the element is left out.";
+    UNRESOLVED_REFERENCE = "ZCN0033E", Error, Some("CWWKG0033W"), "A reference names an element that does not exist or is of the wrong kind; the element is left out.";
+    DEPENDENT_INVALID = "ZCN8102W", Warning, None, "An element references an invalid element and is left out too.";
+    BARE_DURATION = "ZCN8103I", Info, None, "A duration has no unit and is read in the attribute's base unit.";
+    PASSWORD_ENCODING_UNSUPPORTED = "ZCN8104E", Error, None, "A password is `{aes}`, `{hash}` where only a decodable password works, or a broken `{xor}` or `{hash}`; the element is left out.";
+    UNKNOWN_ELEMENT_SIMILAR = "ZCN8110W", Warning, None, "An unknown element is close to a known name or starts with `zosconnect_`; it is ignored.";
+    UNKNOWN_ELEMENT = "ZCN8111I", Info, None, "An element of a feature zconnect does not know is ignored, as in Liberty.";
+    RECOGNISED_ELEMENT = "ZCN8112I", Info, None, "An element of another Liberty or z/OS Connect feature is recognised but not used by zconnect.";
+    UNKNOWN_ATTRIBUTE = "ZCN8113W", Warning, None, "An element zconnect uses has an attribute or nested element zconnect does not know; it is ignored.";
+    RECOGNISED_ATTRIBUTE = "ZCN8114I", Info, None, "An attribute that Liberty or z/OS Connect documents is recognised but not used by zconnect.";
+    SECURITY_ATTRIBUTE_IGNORED = "ZCN8115W", Warning, None, "An attribute that changes security in Liberty, such as ssl verifyHostname, is ignored by zconnect.";
+
+    // Schema: element rules.
+    TOKEN_REQUEST_BODY_MISSING = "ZCN1001E", Error, Some("BAQR1001E"), "A tokenRequest with credentialLocation body has no requestBody.";
+    TOKEN_PATH_MISSING = "ZCN1002E", Error, Some("BAQR1002E"), "A tokenResponse with responseFormat JSON has no tokenPath.";
+    RESPONSE_FORMAT_MISSING = "ZCN1003E", Error, Some("BAQR1003E"), "A tokenResponse with tokenLocation body has no responseFormat.";
+    TOKEN_ENDPOINT_MISSING = "ZCN1004E", Error, Some("BAQR1004E"), "An authorization server has no tokenEndpoint.";
+    TOKEN_HEADER_MISSING = "ZCN1005E", Error, Some("BAQR1005E"), "A tokenRequest or tokenResponse that uses a header does not name it.";
+    AUTH_TOKEN_LOCAL_UNSUPPORTED = "ZCN8120W", Warning, None, "A zosconnect_authTokenLocal element is read but not supported.";
+    AUTH_TOKEN_LOCAL_IN_USE = "ZCN8121E", Error, None, "An endpoint connection uses zosconnect_authTokenLocal, which zconnect does not support; the endpoint is left out.";
+    AUTHORIZATION_HEADER_CONFLICT = "ZCN8122E", Error, None, "An endpoint connection has basicAuthRef and a token that both need the Authorization header; the endpoint is left out.";
+    ENDPOINT_SCHEME_CHOSEN = "ZCN8123I", Info, None, "An endpoint host has no scheme; zconnect chose http or https from sslCertsRef.";
+    KEY_STORE_TYPE_UNSUPPORTED = "ZCN8124E", Error, None, "A key store in use is JKS, JCEKS or another type zconnect cannot read.";
+    CLIENT_KEY_ALIAS_IGNORED = "ZCN8126I", Info, None, "clientKeyAlias names an entry of a PEM key store, which holds one key; it is ignored.";
+    NO_ZOSCONNECT_FEATURE = "ZCN8127W", Warning, None, "zosconnect_* elements are configured but featureManager lists no z/OS Connect feature.";
+    HTTP_ENDPOINT_UNUSED = "ZCN8128W", Warning, None, "An httpEndpoint other than defaultHttpEndpoint is configured; zconnect does not listen on it.";
+    HTTPS_NOT_SERVED = "ZCN8129I", Info, None, "httpsPort is written, but zconnect does not serve HTTPS yet.";
+    REQUIRE_AUTH_WITHOUT_REGISTRY = "ZCN8130W", Warning, None, "API requesters require authenticated callers but no basicRegistry is configured; calls are answered 401.";
+    REQUIRE_SECURE_NOT_MET = "ZCN8131W", Warning, None, "requireSecure is in force, but zconnect serves HTTP only; calls are accepted over HTTP.";
+    REQUESTER_NAME_CONFLICT = "ZCN8132E", Error, None, "Two API requesters of different origins have the same name; the later one is left out.";
+    REQUESTERS_FOLDER_MISSING = "ZCN8133I", Info, None, "The folder of API requester archives does not exist.";
+    CONFIGURATION_REJECTED = "ZCN8134E", Error, None, "The configuration has errors and onError is FAIL, so none of it is applied.";
+
+    // Archives: API requester archives (.ara) and the requesters built from them.
+    ARCHIVE_FOLDER_UNREADABLE = "ZCN8600E", Error, None, "The API requester archive folder exists but cannot be listed, or is not a folder; no archive is loaded from it.";
+    ARCHIVE_INVALID = "ZCN8601E", Error, None, "An API requester archive cannot be read or is invalid (not a zip, no package.xml, wrong packageType, malformed package.xml, missing or invalid API document, over a size limit); the other archives still load.";
+    ARCHIVE_DUPLICATE_NAME = "ZCN8602E", Error, None, "Two archives declare the same API requester name; the later by file name is rejected.";
+    REQUESTER_CONNECTION_MISSING = "ZCN8603W", Warning, None, "An API requester has no endpoint connection from its archive or server.xml; it is listed but its calls are answered 503.";
+    REQUESTER_CONNECTION_UNKNOWN = "ZCN8604E", Error, None, "The connectionRef of an API requester archive names no zosconnect_endpointConnection; the requester is listed but its calls are answered 503.";
+    OPERATION_NOT_DEFINED = "ZCN1132E", Error, Some("BAQR1132E"), "A call's method and path match no operation of the API requester's archive; the call is answered 404.";
 }
