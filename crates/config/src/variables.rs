@@ -1,1 +1,605 @@
-//! TODO
+//! Variables: where `${name}` values come from, and expansion with nested
+//! references, cycle detection and integer arithmetic.
+//!
+//! Lookup order for `${n}`, first match wins: `--var` on the command line;
+//! `<variable value>` (the last definition wins); `bootstrap.properties`; for
+//! `env.X`, the environment variable `X`; the predefined directory names; the
+//! environment under `n`, `n` with every character outside `[A-Za-z0-9_]`
+//! replaced by `_`, then that upper-cased; `<variable defaultValue>`.
+//! Environment and predefined values come only from [`LoadOptions`], so tests
+//! never touch the process environment.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostics::{catalog, Diagnostic, Location};
+use crate::load::LoadOptions;
+use crate::xml::position::advance;
+use crate::xml::RawElement;
+
+/// How many variables may be expanded inside one another, counting the
+/// outermost reference.
+pub const MAX_EXPANSION_DEPTH: usize = 10;
+
+/// The source a variable value came from, in lookup order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VariableSource {
+    CommandLine,
+    ConfigValue,
+    Bootstrap,
+    EnvironmentPrefix,
+    Predefined,
+    Environment,
+    ConfigDefault,
+}
+
+/// A `<variable>` definition with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub value: String,
+    pub location: Option<Location>,
+}
+
+/// Every variable source of one load.
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    command_line: BTreeMap<String, String>,
+    values: BTreeMap<String, Definition>,
+    bootstrap: BTreeMap<String, String>,
+    predefined: BTreeMap<String, String>,
+    environment: BTreeMap<String, String>,
+    defaults: BTreeMap<String, Definition>,
+}
+
+impl Variables {
+    /// Sources known before any configuration file is read: the command line,
+    /// `bootstrap.properties`, the environment and the predefined names for
+    /// `server_dir`.
+    pub fn new(
+        options: &LoadOptions,
+        server_dir: &Path,
+        bootstrap: BTreeMap<String, String>,
+    ) -> Self {
+        Variables {
+            command_line: options.command_line_vars.clone(),
+            values: BTreeMap::new(),
+            bootstrap,
+            predefined: predefined_names(options, server_dir),
+            environment: options.environment.clone(),
+            defaults: BTreeMap::new(),
+        }
+    }
+
+    /// Records `<variable name value>`; a later definition replaces an earlier one.
+    pub fn define(&mut self, name: &str, value: &str, location: Option<Location>) {
+        let definition = Definition {
+            value: value.to_string(),
+            location,
+        };
+        self.values.insert(name.to_string(), definition);
+    }
+
+    /// Records `<variable name defaultValue>`, used when no other source defines `name`.
+    pub fn define_default(&mut self, name: &str, value: &str, location: Option<Location>) {
+        let definition = Definition {
+            value: value.to_string(),
+            location,
+        };
+        self.defaults.insert(name.to_string(), definition);
+    }
+
+    /// A `bootstrap.properties` value, unexpanded.
+    pub fn bootstrap_property(&self, name: &str) -> Option<&str> {
+        self.bootstrap.get(name).map(String::as_str)
+    }
+
+    /// The unexpanded value of `name` and where it came from, in lookup order.
+    pub fn lookup(&self, name: &str) -> Option<(&str, VariableSource)> {
+        if let Some(value) = self.command_line.get(name) {
+            return Some((value, VariableSource::CommandLine));
+        }
+        if let Some(definition) = self.values.get(name) {
+            return Some((&definition.value, VariableSource::ConfigValue));
+        }
+        if let Some(value) = self.bootstrap.get(name) {
+            return Some((value, VariableSource::Bootstrap));
+        }
+        if let Some(value) = name
+            .strip_prefix("env.")
+            .and_then(|rest| self.environment.get(rest))
+        {
+            return Some((value, VariableSource::EnvironmentPrefix));
+        }
+        if let Some(value) = self.predefined.get(name) {
+            return Some((value, VariableSource::Predefined));
+        }
+        if let Some(value) = self.environment_lookup(name) {
+            return Some((value, VariableSource::Environment));
+        }
+        self.defaults
+            .get(name)
+            .map(|definition| (definition.value.as_str(), VariableSource::ConfigDefault))
+    }
+
+    fn environment_lookup(&self, name: &str) -> Option<&String> {
+        let sanitized: String = name
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii_alphanumeric() || ch == '_' {
+                    ch
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let upper = sanitized.to_ascii_uppercase();
+        self.environment
+            .get(name)
+            .or_else(|| self.environment.get(&sanitized))
+            .or_else(|| self.environment.get(&upper))
+    }
+
+    /// The fully expanded value of `name`, or `None` when no source defines
+    /// it. Problems inside the value (an undefined nested reference, a cycle)
+    /// leave literal text, as in any other value.
+    pub fn resolve(&self, name: &str) -> Option<String> {
+        let (value, _) = self.lookup(name)?;
+        let mut stack = vec![name.to_string()];
+        let mut problems = Vec::new();
+        let mut expanded = String::new();
+        self.expand_into(value, &mut stack, &mut expanded, &mut problems, 0, &[]);
+        Some(expanded)
+    }
+
+    /// Expands every `${...}` in `text`. References named in `placeholders`
+    /// stay as written with no problem reported.
+    pub fn expand(&self, text: &str, placeholders: &[&str]) -> Expansion {
+        let mut expanded = String::with_capacity(text.len());
+        let mut problems = Vec::new();
+        let mut stack = Vec::new();
+        self.expand_into(
+            text,
+            &mut stack,
+            &mut expanded,
+            &mut problems,
+            usize::MAX,
+            placeholders,
+        );
+        Expansion {
+            text: expanded,
+            problems,
+        }
+    }
+
+    /// Expands `text` into `out`. `stack` holds the names being expanded;
+    /// `outer_reference` is the index of the top-level reference that led
+    /// here, or `usize::MAX` when `text` is the top-level value itself.
+    fn expand_into(
+        &self,
+        text: &str,
+        stack: &mut Vec<String>,
+        out: &mut String,
+        problems: &mut Vec<ExpansionProblem>,
+        outer_reference: usize,
+        placeholders: &[&str],
+    ) {
+        let mut rest = text;
+        let mut reference_index = 0;
+
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let reference = if outer_reference == usize::MAX {
+                reference_index
+            } else {
+                outer_reference
+            };
+            reference_index += 1;
+
+            let after = &rest[start + 2..];
+            let end = after.find(['}', '$', '{']);
+            let name = match end {
+                Some(end) if after.as_bytes()[end] == b'}' && end > 0 => &after[..end],
+                _ => {
+                    out.push_str("${");
+                    rest = after;
+                    continue;
+                }
+            };
+            let literal = &rest[start..start + 3 + name.len()];
+            rest = &after[name.len() + 1..];
+
+            if placeholders.contains(&name) {
+                out.push_str(literal);
+                continue;
+            }
+            self.expand_reference(name, literal, stack, out, problems, reference, placeholders);
+        }
+        out.push_str(rest);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_reference(
+        &self,
+        name: &str,
+        literal: &str,
+        stack: &mut Vec<String>,
+        out: &mut String,
+        problems: &mut Vec<ExpansionProblem>,
+        reference: usize,
+        placeholders: &[&str],
+    ) {
+        if let Some(position) = stack.iter().position(|open| open == name) {
+            let mut chain = stack[position..].to_vec();
+            chain.push(name.to_string());
+            problems.push(ExpansionProblem::Cycle { chain, reference });
+            out.push_str(literal);
+            return;
+        }
+        if stack.len() >= MAX_EXPANSION_DEPTH {
+            let mut chain = stack.clone();
+            chain.push(name.to_string());
+            problems.push(ExpansionProblem::TooDeep { chain, reference });
+            out.push_str(literal);
+            return;
+        }
+
+        if let Some((value, _)) = self.lookup(name) {
+            stack.push(name.to_string());
+            self.expand_into(value, stack, out, problems, reference, placeholders);
+            stack.pop();
+            return;
+        }
+
+        match self.evaluate_arithmetic(name, stack, problems, reference) {
+            Some(Ok(result)) => out.push_str(&result.to_string()),
+            Some(Err(reason)) => {
+                let expression = name.to_string();
+                problems.push(ExpansionProblem::Arithmetic {
+                    expression,
+                    reason,
+                    reference,
+                });
+                out.push_str(literal);
+            }
+            None => {
+                let name = name.to_string();
+                let via = stack.clone();
+                problems.push(ExpansionProblem::Undefined {
+                    name,
+                    via,
+                    reference,
+                });
+                out.push_str(literal);
+            }
+        }
+    }
+
+    /// Evaluates `a+b*c` strictly left to right. `None` when `expression` is
+    /// not arithmetic or names an operand no source defines (reported as an
+    /// undefined reference); `Some(Err)` when it is arithmetic but cannot be
+    /// computed.
+    fn evaluate_arithmetic(
+        &self,
+        expression: &str,
+        stack: &mut Vec<String>,
+        problems: &mut Vec<ExpansionProblem>,
+        reference: usize,
+    ) -> Option<Result<i64, String>> {
+        let (operands, operators) = split_arithmetic(expression)?;
+
+        let mut values = Vec::with_capacity(operands.len());
+        for operand in operands {
+            if operand.bytes().all(|byte| byte.is_ascii_digit()) {
+                match operand.parse::<i64>() {
+                    Ok(number) => values.push(number),
+                    Err(_) => return Some(Err(format!("{operand} is too large"))),
+                }
+                continue;
+            }
+            let (raw, _) = self.lookup(operand)?;
+            let mut expanded = String::new();
+            stack.push(operand.to_string());
+            self.expand_into(raw, stack, &mut expanded, problems, reference, &[]);
+            stack.pop();
+            match expanded.trim().parse::<i64>() {
+                Ok(number) => values.push(number),
+                Err(_) => {
+                    let reason = format!("variable {operand} is \"{expanded}\", not an integer");
+                    return Some(Err(reason));
+                }
+            }
+        }
+
+        let mut result = values[0];
+        for (operator, value) in operators.iter().zip(&values[1..]) {
+            let next = match operator {
+                '+' => result.checked_add(*value),
+                '-' => result.checked_sub(*value),
+                '*' => result.checked_mul(*value),
+                _ if *value == 0 => return Some(Err("division by zero".to_string())),
+                _ => result.checked_div(*value),
+            };
+            match next {
+                Some(number) => result = number,
+                None => return Some(Err("the result overflows a 64-bit integer".to_string())),
+            }
+        }
+        Some(Ok(result))
+    }
+}
+
+/// Splits `a + b*c` into trimmed operands and operators; `None` unless there
+/// is at least one operator and every operand is non-empty.
+fn split_arithmetic(expression: &str) -> Option<(Vec<&str>, Vec<char>)> {
+    let mut operands = Vec::new();
+    let mut operators = Vec::new();
+    let mut start = 0;
+    for (index, ch) in expression.char_indices() {
+        if matches!(ch, '+' | '-' | '*' | '/') {
+            operands.push(expression[start..index].trim());
+            operators.push(ch);
+            start = index + 1;
+        }
+    }
+    operands.push(expression[start..].trim());
+    if operators.is_empty() || operands.iter().any(|operand| operand.is_empty()) {
+        return None;
+    }
+    Some((operands, operators))
+}
+
+/// `server.config.dir`, `server.output.dir`, `wlp.server.name`,
+/// `wlp.user.dir`, `shared.config.dir` and `shared.resource.dir`.
+fn predefined_names(options: &LoadOptions, server_dir: &Path) -> BTreeMap<String, String> {
+    let server_dir = std::path::absolute(server_dir).unwrap_or_else(|_| server_dir.to_path_buf());
+    let output_dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| server_dir.clone());
+    let user_dir = server_dir
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(|| server_dir.clone(), Path::to_path_buf);
+    let server_name = server_dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    let shared = user_dir.join("shared");
+    let entries = [
+        ("server.config.dir", server_dir.display().to_string()),
+        ("server.output.dir", output_dir.display().to_string()),
+        ("wlp.server.name", server_name),
+        ("wlp.user.dir", user_dir.display().to_string()),
+        (
+            "shared.config.dir",
+            shared.join("config").display().to_string(),
+        ),
+        (
+            "shared.resource.dir",
+            shared.join("resources").display().to_string(),
+        ),
+    ];
+    entries
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
+}
+
+/// The result of expanding one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    pub text: String,
+    pub problems: Vec<ExpansionProblem>,
+}
+
+/// A reference that could not be expanded; it stays in the value as written.
+/// `reference` is the index of the top-level `${` in the value (0 for the
+/// first), which locates the problem in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpansionProblem {
+    /// No source defines `name`. `via` lists the variables whose values led
+    /// to the reference, outermost first (empty for a direct reference).
+    Undefined {
+        name: String,
+        via: Vec<String>,
+        reference: usize,
+    },
+    /// `chain` starts and ends with the same name.
+    Cycle {
+        chain: Vec<String>,
+        reference: usize,
+    },
+    /// More than [`MAX_EXPANSION_DEPTH`] variables inside one another.
+    TooDeep {
+        chain: Vec<String>,
+        reference: usize,
+    },
+    Arithmetic {
+        expression: String,
+        reason: String,
+        reference: usize,
+    },
+}
+
+impl ExpansionProblem {
+    fn reference(&self) -> usize {
+        match self {
+            ExpansionProblem::Undefined { reference, .. }
+            | ExpansionProblem::Cycle { reference, .. }
+            | ExpansionProblem::TooDeep { reference, .. }
+            | ExpansionProblem::Arithmetic { reference, .. } => *reference,
+        }
+    }
+}
+
+/// Where a value was written, for placing each reference's diagnostic.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueOrigin<'a> {
+    /// An attribute value: its first character and the raw text between the quotes.
+    Attribute { start: &'a Location, raw: &'a str },
+    /// Text content of an element.
+    Text(&'a RawElement),
+}
+
+impl ValueOrigin<'_> {
+    /// Position of the `index`-th `${` of the value; the value start when the
+    /// raw text does not show it (a `$` written as a character reference).
+    pub fn reference_location(&self, index: usize) -> Location {
+        match self {
+            ValueOrigin::Attribute { start, raw } => {
+                locate_nth(start, raw, index).unwrap_or_else(|| (*start).clone())
+            }
+            ValueOrigin::Text(element) => {
+                let mut remaining = index;
+                for piece in &element.text_pieces {
+                    let count = piece.raw.matches("${").count();
+                    if remaining < count {
+                        if let Some(location) = locate_nth(&piece.location, &piece.raw, remaining) {
+                            return location;
+                        }
+                    }
+                    remaining = remaining.saturating_sub(count);
+                }
+                element.text_location().clone()
+            }
+        }
+    }
+}
+
+fn locate_nth(start: &Location, raw: &str, index: usize) -> Option<Location> {
+    let (offset, _) = raw.match_indices("${").nth(index)?;
+    Some(advance(start.clone(), &raw[..offset]))
+}
+
+/// Turns expansion problems into diagnostics, reporting each variable cycle
+/// once per load.
+#[derive(Debug, Default)]
+pub struct ProblemReporter {
+    reported_cycles: BTreeSet<Vec<String>>,
+}
+
+impl ProblemReporter {
+    /// Adds a diagnostic for each problem of one value.
+    pub fn report(
+        &mut self,
+        problems: &[ExpansionProblem],
+        origin: ValueOrigin<'_>,
+        element: Option<&str>,
+        attribute: Option<&str>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        for problem in problems {
+            let Some(diagnostic) = self.diagnostic(problem) else {
+                continue;
+            };
+            let mut diagnostic = diagnostic.at(origin.reference_location(problem.reference()));
+            diagnostic.element = element.map(str::to_string);
+            diagnostic.attribute = attribute.map(str::to_string);
+            diagnostics.push(diagnostic);
+        }
+    }
+
+    fn diagnostic(&mut self, problem: &ExpansionProblem) -> Option<Diagnostic> {
+        let diagnostic = match problem {
+            ExpansionProblem::Undefined { name, via, .. } => {
+                let inside = match via.last() {
+                    Some(outer) => format!(" (in the value of variable {outer})"),
+                    None => String::new(),
+                };
+                let message = format!(
+                    "variable ${{{name}}}{inside} is not defined, so the value keeps the text \
+                     ${{{name}}}; define it with <variable name=\"{name}\" value=\"...\"/>, \
+                     --var {name}=..., bootstrap.properties or an environment variable"
+                );
+                Diagnostic::new(&catalog::UNDEFINED_VARIABLE, message)
+            }
+            ExpansionProblem::Cycle { chain, .. } => {
+                let mut canonical = chain[..chain.len().saturating_sub(1)].to_vec();
+                canonical.sort();
+                if !self.reported_cycles.insert(canonical) {
+                    return None;
+                }
+                let message = format!(
+                    "variables refer to each other in a cycle: {}; the reference stays as \
+                     literal text: change one of these definitions",
+                    chain.join(" -> ")
+                );
+                Diagnostic::new(&catalog::VARIABLE_CYCLE, message)
+            }
+            ExpansionProblem::TooDeep { chain, .. } => {
+                let message = format!(
+                    "variables are nested more than {MAX_EXPANSION_DEPTH} levels deep ({}); the \
+                     reference stays as literal text: define the value more directly",
+                    chain.join(" -> ")
+                );
+                Diagnostic::new(&catalog::VARIABLE_TOO_DEEP, message)
+            }
+            ExpansionProblem::Arithmetic {
+                expression, reason, ..
+            } => {
+                let message = format!(
+                    "${{{expression}}} cannot be computed: {reason}; the reference stays as literal text"
+                );
+                Diagnostic::new(&catalog::VARIABLE_ARITHMETIC_FAILED, message)
+            }
+        };
+        Some(diagnostic)
+    }
+}
+
+/// Records a `<variable>` element in `variables`, or reports why it defines
+/// nothing: no name, or neither `value` nor `defaultValue`. Values are stored
+/// unexpanded; references in them are expanded where the variable is used.
+pub fn define_from_element(
+    element: &RawElement,
+    variables: &mut Variables,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = element.location.file.display();
+    let line = element.location.line;
+
+    let Some(name) = element
+        .attribute("name")
+        .filter(|name| !name.value.is_empty())
+    else {
+        let message = format!(
+            "the <variable> element at {file} line {line} has no name attribute; add \
+             name=\"...\" or remove the element"
+        );
+        diagnostics.push(
+            Diagnostic::new(&catalog::VARIABLE_NAME_MISSING, message).at(element.location.clone()),
+        );
+        return;
+    };
+
+    let value = element.attribute("value");
+    let default = element.attribute("defaultValue");
+    if value.is_none() && default.is_none() {
+        let message = format!(
+            "the <variable> element for \"{}\" at {file} line {line} has neither a value nor a \
+             defaultValue attribute; add one of them",
+            name.value
+        );
+        let diagnostic = Diagnostic::new(&catalog::VARIABLE_VALUE_MISSING, message)
+            .at(element.location.clone())
+            .element(format!("variable[{}]", name.value));
+        diagnostics.push(diagnostic);
+        return;
+    }
+
+    if let Some(value) = value {
+        variables.define(
+            &name.value,
+            &value.value,
+            Some(value.value_location.clone()),
+        );
+    }
+    if let Some(default) = default {
+        variables.define_default(
+            &name.value,
+            &default.value,
+            Some(default.value_location.clone()),
+        );
+    }
+}

@@ -36,9 +36,27 @@ macro_rules! catalog {
 
 catalog! {
     // Reading files: XML syntax, limits, includes, variables, merging.
-    FILE_UNREADABLE = "ZCN8001E", Error, None, "A configuration file cannot be read.";
-    XML_SYNTAX = "ZCN8002E", Error, None, "A configuration file is not well-formed XML.";
+    FILE_UNREADABLE = "ZCN0090E", Error, Some("CWWKG0090E"), "A configuration file or included file does not exist or cannot be read.";
+    XML_SYNTAX = "ZCN0014E", Error, Some("CWWKG0014E"), "A configuration file is not well-formed XML: invalid UTF-8, an undefined entity, a bare `&`, a duplicate attribute or broken markup.";
+    ROOT_NOT_SERVER = "ZCN0105E", Error, Some("CWWKG0105E"), "The root element of a configuration file is not <server>.";
+    XML_DOCTYPE_REJECTED = "ZCN8003E", Error, None, "A configuration file contains a <!DOCTYPE>, which zconnect rejects so that no entity is expanded.";
+    XML_ENCODING_REJECTED = "ZCN8004E", Error, None, "A configuration file is UTF-16 or declares an encoding other than UTF-8 or US-ASCII.";
+    LIMIT_EXCEEDED = "ZCN8005E", Error, None, "A file size, nesting depth, include depth or file count limit is exceeded.";
+    INCLUDE_LOCATION_MISSING = "ZCN0089E", Error, Some("CWWKG0089E"), "An <include> element has no location attribute.";
+    INCLUDE_OPTIONAL_MISSING = "ZCN0005I", Info, Some("CWWKG0005I"), "An optional include names a file that does not exist; it is skipped.";
+    INCLUDE_CYCLE = "ZCN0042W", Warning, Some("CWWKG0042W"), "An include names a file already on the current include chain; it is skipped.";
+    INCLUDE_ON_CONFLICT_INVALID = "ZCN0094W", Warning, Some("CWWKG0094W"), "An include's onConflict value is not MERGE, REPLACE or IGNORE; MERGE is used.";
+    INCLUDE_URL_REJECTED = "ZCN8006E", Error, None, "An include names an http or https URL, which zconnect does not fetch.";
+    BOOTSTRAP_INVALID = "ZCN8007E", Error, None, "A line of bootstrap.properties has an invalid escape sequence.";
+    VARIABLE_NAME_MISSING = "ZCN0091E", Error, Some("CWWKG0091E"), "A <variable> element has no name attribute.";
+    VARIABLE_VALUE_MISSING = "ZCN0092E", Error, Some("CWWKG0092E"), "A <variable> element has neither a value nor a defaultValue attribute.";
     UNDEFINED_VARIABLE = "ZCN8010W", Warning, None, "A ${name} reference names no variable and stays as literal text.";
+    VARIABLE_CYCLE = "ZCN8011E", Error, None, "Variables refer to each other in a cycle; the reference stays as literal text.";
+    VARIABLE_TOO_DEEP = "ZCN8012E", Error, None, "Variables are nested more than 10 levels deep; the reference stays as literal text.";
+    VARIABLE_ARITHMETIC_FAILED = "ZCN8013W", Warning, None, "A ${a+b} expression divides by zero or overflows; it stays as literal text.";
+    VARIABLE_IN_ID = "ZCN0104W", Warning, Some("CWWKG0104W"), "An id attribute contains ${; variables are never expanded in ids.";
+    ATTRIBUTE_SPELLINGS = "ZCN8014W", Warning, None, "One element writes the same attribute in two spellings that differ only in case; the later wins.";
+    MERGED_VALUES_DIFFER = "ZCN0102I", Info, Some("CWWKG0102I"), "Merged occurrences of one element give different values to one attribute; the last wins.";
 
     // Schema: values, references, unknown names.
     INVALID_VALUE_DEFAULT_USED = "ZCN0083W", Warning, Some("CWWKG0083W"), "An attribute value is invalid and the default is used.";

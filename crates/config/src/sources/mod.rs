@@ -1,0 +1,91 @@
+//! Finding and reading every configuration source in Liberty's order, and the
+//! entry point that turns a server directory into a merged document.
+//!
+//! The order, later sources winning: `bootstrap.properties` (variables only);
+//! every `*.xml` in `configDropins/defaults/`; `server.xml` with each
+//! `<include>` expanded in place, depth first; every `*.xml` in
+//! `configDropins/overrides/`. Dropins are read in lower-cased name order.
+
+mod bootstrap;
+mod files;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{LoadFailure, LoadOptions, SourceFile};
+use crate::merge;
+use crate::tree::MergedDocument;
+use crate::variables::Variables;
+
+use files::FileReader;
+use walk::{dropins, Walker};
+
+/// The result of reading every source: the merged document and everything
+/// found on the way.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome {
+    pub document: MergedDocument,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read, with its SHA-256.
+    pub sources: Vec<SourceFile>,
+    /// Every file and folder looked at, including missing ones, for the watcher.
+    pub attempted: Vec<PathBuf>,
+    /// Every variable source, for the converter (an `onError` variable).
+    pub variables: Variables,
+    /// The folder that holds `server.xml`.
+    pub server_dir: PathBuf,
+}
+
+/// Reads `path` (a `server.xml` or a server directory) and every source
+/// around it, and merges the result. Fails when `server.xml` or a file it
+/// includes is missing, unreadable or not well-formed; a broken dropin only
+/// drops that dropin.
+pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutcome, LoadFailure> {
+    let (server_xml, server_dir) = locate(path);
+    let mut files = FileReader::new(options.limits);
+    let mut diagnostics = Vec::new();
+
+    let bootstrap = bootstrap::load(&server_dir, &mut files, &mut diagnostics);
+    let variables = Variables::new(options, &server_dir, bootstrap);
+    let mut walker = Walker::new(files, variables, diagnostics);
+
+    let dropin_root = server_dir.join("configDropins");
+    for dropin in dropins(&mut walker.files, &dropin_root.join("defaults")) {
+        walker.walk_dropin(&dropin);
+    }
+    if let Err(rejected) = walker.walk_root(&server_xml) {
+        return Err(LoadFailure {
+            unreadable: rejected.unreadable,
+            diagnostics: walker.diagnostics,
+            sources: walker.files.sources,
+            attempted: walker.files.attempted,
+        });
+    }
+    for dropin in dropins(&mut walker.files, &dropin_root.join("overrides")) {
+        walker.walk_dropin(&dropin);
+    }
+
+    let mut diagnostics = walker.diagnostics;
+    let document = merge::merge(&walker.elements, &walker.variables, &mut diagnostics);
+    Ok(ReadOutcome {
+        document,
+        diagnostics,
+        sources: walker.files.sources,
+        attempted: walker.files.attempted,
+        variables: walker.variables,
+        server_dir,
+    })
+}
+
+/// The `server.xml` and server directory for a path naming either.
+fn locate(path: &Path) -> (PathBuf, PathBuf) {
+    if path.is_dir() {
+        return (path.join("server.xml"), path.to_path_buf());
+    }
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (path.to_path_buf(), directory)
+}
