@@ -1,0 +1,389 @@
+//! One load attempt: read every file, build and validate the new configuration
+//! and its HTTP clients off to the side, move the listener if needed, and only
+//! then replace the running snapshot in one atomic store.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use zconnect_config::model::OnError;
+use zconnect_config::{Diagnostic, LoadFailure, Loaded, Severity, SourceFile};
+use zconnect_requester::{Client, SharedState};
+
+use super::keep::keep_previous_versions;
+use super::summary::ChangeSummary;
+use super::{ReloadRecord, ReloadResult, Trigger};
+use crate::listener::{ListenAddress, ListenerMove, Listeners};
+use crate::messages;
+use crate::options::ServerOptions;
+use crate::state::{AppState, Snapshot};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the configuration cannot be loaded: {}", summarise(&.0.diagnostics))]
+    Load(LoadFailure),
+    #[error("the configuration has errors and onError=\"FAIL\" is set: {}", summarise(.0))]
+    FailOnError(Vec<Diagnostic>),
+    #[error("the HTTP clients cannot be built: {0}")]
+    Client(String),
+    #[error(transparent)]
+    Bind(#[from] crate::listener::BindError),
+}
+
+impl StartError {
+    /// Every diagnostic that explains the failure, for printing.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            StartError::Load(failure) => &failure.diagnostics,
+            StartError::FailOnError(diagnostics) => diagnostics,
+            StartError::Client(_) | StartError::Bind(_) => &[],
+        }
+    }
+}
+
+fn summarise(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    format!("{errors} error(s)")
+}
+
+/// The file zconnect reads first: `server.xml` itself, or inside the directory.
+pub fn main_file(config_path: &Path) -> PathBuf {
+    if config_path.is_dir() {
+        config_path.join("server.xml")
+    } else {
+        config_path.to_path_buf()
+    }
+}
+
+/// Loads the configuration at start and builds its clients. The listener is
+/// opened afterwards by the caller.
+pub fn build_first_snapshot(
+    options: &ServerOptions,
+    shared: &Arc<SharedState>,
+) -> Result<(Snapshot, ReloadRecord), StartError> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+
+    let loaded =
+        zconnect_config::load(&options.config_path, &options.load).map_err(StartError::Load)?;
+    if loaded.config.config.on_error == OnError::Fail && loaded.has_errors() {
+        return Err(StartError::FailOnError(loaded.diagnostics.clone()));
+    }
+    log_diagnostics(&loaded.diagnostics, loaded.config.config.on_error);
+
+    let client = Client::build(loaded.config.clone(), shared.clone(), None)
+        .map_err(|error| StartError::Client(error.to_string()))?;
+
+    let record = ReloadRecord {
+        trigger: Trigger::Start,
+        result: None,
+        error: None,
+        started_at,
+        duration: clock.elapsed(),
+        diagnostics: loaded.diagnostics.clone(),
+    };
+    let snapshot = Snapshot {
+        generation: 1,
+        loaded_at: SystemTime::now(),
+        loaded,
+        client: Arc::new(client),
+        kept_elements: Vec::new(),
+    };
+    Ok((snapshot, record))
+}
+
+/// The files an attempt read or tried to read, which join the watched set.
+#[derive(Debug)]
+pub struct Attempt {
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs one reload attempt and records its outcome in the state, the logs and
+/// the metrics.
+pub async fn attempt(
+    state: &Arc<AppState>,
+    listeners: &mut Listeners,
+    trigger: Trigger,
+) -> Attempt {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    tracing::info!(
+        trigger = trigger.as_str(),
+        "{} Starting configuration reload",
+        messages::RELOAD_STARTED
+    );
+
+    let path = state.options.config_path.clone();
+    let load_options = state.options.load.clone();
+    let loaded = match tokio::task::spawn_blocking(move || {
+        zconnect_config::load(&path, &load_options)
+    })
+    .await
+    {
+        Ok(result) => result,
+        Err(join_error) => Err(LoadFailure {
+            unreadable: false,
+            diagnostics: Vec::new(),
+            sources: Vec::new(),
+            attempted: vec![join_error.to_string().into()],
+        }),
+    };
+
+    let outcome = match loaded {
+        Err(failure) => {
+            let files = failure_files(&failure);
+            let error = rejection_text(
+                &failure.diagnostics,
+                "the files are not well-formed or cannot be read",
+            );
+            Outcome::rejected(error, failure.diagnostics, files)
+        }
+        Ok(loaded) => apply_loaded(state, listeners, loaded).await,
+    };
+
+    let duration = clock.elapsed();
+    let record = ReloadRecord {
+        trigger,
+        result: Some(outcome.result),
+        error: outcome.error.clone(),
+        started_at,
+        duration,
+        diagnostics: outcome.diagnostics,
+    };
+    state.set_last_reload(record);
+    state.metrics.record_reload(outcome.result, duration);
+
+    let millis = duration.as_secs_f64() * 1000.0;
+    match outcome.result {
+        ReloadResult::Applied => tracing::info!(
+            generation = state.snapshot.load().generation,
+            duration_ms = millis,
+            "{} Configuration reloaded in {millis:.1} ms: {}",
+            messages::RELOAD_APPLIED,
+            outcome.summary
+        ),
+        ReloadResult::Partial => tracing::warn!(
+            generation = state.snapshot.load().generation,
+            duration_ms = millis,
+            error = outcome.error.as_deref().unwrap_or(""),
+            "{} Configuration reloaded in {millis:.1} ms but the listener did not move: {}",
+            messages::RELOAD_PARTIAL,
+            outcome.summary
+        ),
+        ReloadResult::Unchanged => tracing::info!(
+            duration_ms = millis,
+            "{} Configuration not reloaded: no file changed",
+            messages::RELOAD_UNCHANGED
+        ),
+        ReloadResult::Rejected => tracing::error!(
+            duration_ms = millis,
+            "{} Configuration reload rejected; the running configuration stays: {}",
+            messages::RELOAD_REJECTED,
+            outcome.error.as_deref().unwrap_or("")
+        ),
+    }
+
+    Attempt {
+        files: outcome.files,
+    }
+}
+
+struct Outcome {
+    result: ReloadResult,
+    error: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<PathBuf>,
+    summary: ChangeSummary,
+}
+
+impl Outcome {
+    fn rejected(error: String, diagnostics: Vec<Diagnostic>, files: Vec<PathBuf>) -> Self {
+        for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
+            tracing::error!("{}", diagnostic_line(diagnostic));
+        }
+        Outcome {
+            result: ReloadResult::Rejected,
+            error: Some(error),
+            diagnostics,
+            files,
+            summary: ChangeSummary::default(),
+        }
+    }
+}
+
+async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: Loaded) -> Outcome {
+    let running = state.snapshot.load_full();
+    let files: Vec<PathBuf> = loaded
+        .sources
+        .iter()
+        .map(|source| source.path.clone())
+        .collect();
+
+    if same_content(&running.loaded.sources, &loaded.sources) {
+        return Outcome {
+            result: ReloadResult::Unchanged,
+            error: None,
+            diagnostics: loaded.diagnostics,
+            files,
+            summary: ChangeSummary::default(),
+        };
+    }
+
+    let on_error = loaded.config.config.on_error;
+    if on_error == OnError::Fail && loaded.has_errors() {
+        let error = rejection_text(
+            &loaded.diagnostics,
+            "onError=\"FAIL\" rejects a configuration with errors",
+        );
+        return Outcome::rejected(error, loaded.diagnostics, files);
+    }
+    log_diagnostics(&loaded.diagnostics, on_error);
+
+    let (loaded, kept) = keep_previous(&running, loaded);
+
+    let config = loaded.config.clone();
+    let shared = state.shared.clone();
+    let previous_client = running.client.clone();
+    let built =
+        tokio::task::spawn_blocking(move || Client::build(config, shared, Some(&previous_client)))
+            .await;
+    let client = match built {
+        Ok(Ok(client)) => client,
+        Ok(Err(error)) => {
+            let text = format!("the HTTP clients cannot be built: {error}");
+            return Outcome::rejected(text, loaded.diagnostics, files);
+        }
+        Err(join_error) => {
+            let text = format!("building the HTTP clients failed: {join_error}");
+            return Outcome::rejected(text, loaded.diagnostics, files);
+        }
+    };
+
+    let wanted = ListenAddress::from_endpoint(&loaded.config.http_endpoint);
+    let listener_move = listeners.move_to(wanted).await;
+
+    let summary = ChangeSummary::between(&running.loaded.effective, &loaded.effective);
+    let diagnostics = loaded.diagnostics.clone();
+    let generation = running.generation + 1;
+    state.snapshot.store(Arc::new(Snapshot {
+        generation,
+        loaded_at: SystemTime::now(),
+        loaded,
+        client: Arc::new(client),
+        kept_elements: kept,
+    }));
+    state.metrics.set_generation(generation);
+    state.set_listening(listeners.local_addresses());
+
+    let (result, error) = match listener_move {
+        ListenerMove::Unchanged => (ReloadResult::Applied, None),
+        ListenerMove::Moved { previous } => {
+            if let Some(previous) = previous {
+                tokio::spawn(previous.shut_down());
+            }
+            (ReloadResult::Applied, None)
+        }
+        ListenerMove::Failed(error) => {
+            tracing::error!(%error, "{} {error}", messages::BIND_FAILED);
+            (ReloadResult::Partial, Some(error.to_string()))
+        }
+    };
+
+    Outcome {
+        result,
+        error,
+        diagnostics,
+        files,
+        summary,
+    }
+}
+
+/// Applies the previous versions of newly invalid elements under
+/// `onError="WARN"` (and `IGNORE`, which behaves the same).
+fn keep_previous(
+    running: &Snapshot,
+    loaded: Loaded,
+) -> (Loaded, Vec<zconnect_config::model::ElementKey>) {
+    if loaded.config.invalid_elements.is_empty() {
+        return (loaded, Vec::new());
+    }
+    let mut config = (*loaded.config).clone();
+    let kept = keep_previous_versions(&running.loaded.config, &mut config);
+    for key in &kept {
+        let path = match &key.id {
+            Some(id) => format!("{}[{id}]", key.kind),
+            None => key.kind.clone(),
+        };
+        tracing::warn!(
+            element = %path,
+            "{} {path} is invalid in the changed files and keeps its previous valid version",
+            messages::ELEMENT_KEPT
+        );
+    }
+    let loaded = Loaded {
+        config: Arc::new(config),
+        ..loaded
+    };
+    (loaded, kept)
+}
+
+/// Whether two loads read the same files with the same content.
+fn same_content(running: &[SourceFile], new: &[SourceFile]) -> bool {
+    let mut running: Vec<_> = running.iter().collect();
+    let mut new: Vec<_> = new.iter().collect();
+    running.sort_by(|a, b| a.path.cmp(&b.path));
+    new.sort_by(|a, b| a.path.cmp(&b.path));
+    running == new
+}
+
+fn failure_files(failure: &LoadFailure) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = failure
+        .sources
+        .iter()
+        .map(|source| source.path.clone())
+        .collect();
+    files.extend(failure.attempted.iter().cloned());
+    files
+}
+
+fn rejection_text(diagnostics: &[Diagnostic], fallback: &str) -> String {
+    let first_error = diagnostics.iter().find(|d| d.is_error());
+    match first_error {
+        Some(diagnostic) => {
+            let count = diagnostics.iter().filter(|d| d.is_error()).count();
+            if count > 1 {
+                format!(
+                    "{} (and {} more errors)",
+                    diagnostic_line(diagnostic),
+                    count - 1
+                )
+            } else {
+                diagnostic_line(diagnostic)
+            }
+        }
+        None => fallback.to_owned(),
+    }
+}
+
+/// A diagnostic as one log line: message id first, then position and message.
+pub fn diagnostic_line(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.location {
+        Some(location) => format!("{} {location}: {}", diagnostic.id(), diagnostic.message),
+        None => format!("{} {}", diagnostic.id(), diagnostic.message),
+    }
+}
+
+/// Logs the diagnostics of a configuration that will run: errors and warnings
+/// at their level (errors at debug under `onError="IGNORE"`), infos at debug.
+fn log_diagnostics(diagnostics: &[Diagnostic], on_error: OnError) {
+    for diagnostic in diagnostics {
+        let line = diagnostic_line(diagnostic);
+        match diagnostic.severity() {
+            Severity::Error if on_error == OnError::Ignore => tracing::debug!("{line}"),
+            Severity::Error => tracing::error!("{line}"),
+            Severity::Warning => tracing::warn!("{line}"),
+            Severity::Info => tracing::debug!("{line}"),
+        }
+    }
+}

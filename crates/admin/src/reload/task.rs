@@ -1,0 +1,218 @@
+//! The reload task: turns file events, the `monitorInterval` poll and refresh
+//! requests into reload attempts, one per burst of changes.
+//!
+//! Any event starts (or extends) a quiet period; when it ends, the watched
+//! files are re-checked against the fingerprint taken before the last attempt,
+//! and only a difference starts an attempt. The poll compares the same way, so
+//! file systems without events and lost events are covered.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use zconnect_config::model::UpdateTrigger;
+
+use super::apply::{attempt, main_file};
+use super::fingerprint::{Fingerprint, WatchedSet};
+use super::watch::{DirectoryWatcher, WatchEvent};
+use super::Trigger;
+use crate::listener::Listeners;
+use crate::messages;
+use crate::state::{AppState, RefreshAnswer, ReloadCommand};
+
+/// Handle of the running reload task, which also owns the listener.
+#[derive(Debug)]
+pub struct ReloadTask {
+    stop: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<()>,
+}
+
+impl ReloadTask {
+    /// Stops reloading, closes the listener and waits for open connections
+    /// (bounded by the shutdown timeout).
+    pub async fn shut_down(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Err(error) = (&mut self.handle).await {
+            tracing::error!(%error, "The reload task ended abnormally");
+        }
+    }
+}
+
+/// Starts the reload task. `first_files` are the files the start load read.
+pub fn spawn_reload_task(
+    state: Arc<AppState>,
+    listeners: Listeners,
+    commands: mpsc::Receiver<ReloadCommand>,
+    first_files: Vec<PathBuf>,
+) -> ReloadTask {
+    let (stop, stop_receiver) = oneshot::channel();
+    let handle = tokio::spawn(run(state, listeners, commands, stop_receiver, first_files));
+    ReloadTask {
+        stop: Some(stop),
+        handle,
+    }
+}
+
+struct Watching {
+    watcher: DirectoryWatcher,
+    set: WatchedSet,
+    /// State of the watched files before the last attempt.
+    baseline: Fingerprint,
+    /// Files of the last attempted load, watched even when it failed.
+    last_attempt: Vec<PathBuf>,
+}
+
+async fn run(
+    state: Arc<AppState>,
+    mut listeners: Listeners,
+    mut commands: mpsc::Receiver<ReloadCommand>,
+    mut stop: oneshot::Receiver<()>,
+    first_files: Vec<PathBuf>,
+) {
+    let (events_sender, mut events) = mpsc::unbounded_channel();
+    let set = watched_set(&state, &first_files);
+    let mut watching = Watching {
+        watcher: DirectoryWatcher::new(events_sender),
+        baseline: Fingerprint::take(&set),
+        set,
+        last_attempt: first_files,
+    };
+    watching.watcher.update(watching.set.directories());
+
+    let quiet_period = state.options.reload_quiet_period;
+    let mut quiet_until: Option<Instant> = None;
+    let mut next_poll = Instant::now() + monitor_interval(&state);
+
+    loop {
+        let trigger = state.snapshot.load().loaded.config.config.update_trigger;
+        let reacts_to_files = trigger == UpdateTrigger::Polled;
+        let polling = reacts_to_files && !monitor_interval(&state).is_zero();
+
+        tokio::select! {
+            _ = &mut stop => break,
+
+            Some(command) = commands.recv() => match command {
+                ReloadCommand::Refresh(reply) => {
+                    if trigger == UpdateTrigger::Disabled {
+                        let _ = reply.send(RefreshAnswer::Disabled);
+                        continue;
+                    }
+                    quiet_until = None;
+                    reload(&state, &mut listeners, &mut watching, Trigger::Refresh, &mut quiet_until, quiet_period).await;
+                    let _ = reply.send(RefreshAnswer::Done);
+                }
+            },
+
+            Some(event) = events.recv() => {
+                if let WatchEvent::Failed(error) = &event {
+                    tracing::error!(%error, "{} The file watcher reported an error; re-checking the configuration files", messages::WATCHER_FAILED);
+                }
+                if matches!(event, WatchEvent::Rescan) {
+                    tracing::debug!("The file watcher lost events; re-checking the configuration files");
+                }
+                if reacts_to_files {
+                    quiet_until = Some(Instant::now() + quiet_period);
+                }
+            },
+
+            _ = sleep_until_opt(quiet_until), if quiet_until.is_some() => {
+                quiet_until = None;
+                let now = Fingerprint::take(&watching.set);
+                if reacts_to_files && now != watching.baseline {
+                    reload(&state, &mut listeners, &mut watching, Trigger::FileChange, &mut quiet_until, quiet_period).await;
+                }
+            },
+
+            _ = tokio::time::sleep_until(next_poll), if polling => {
+                next_poll = Instant::now() + monitor_interval(&state);
+                if quiet_until.is_none() && Fingerprint::take(&watching.set) != watching.baseline {
+                    // Files may still be being written: let the quiet period pass first.
+                    quiet_until = Some(Instant::now() + quiet_period);
+                }
+            },
+        }
+
+        if !polling {
+            next_poll = Instant::now() + monitor_interval(&state).max(Duration::from_millis(1));
+        }
+    }
+
+    listeners.shut_down().await;
+}
+
+/// Runs one attempt and recomputes the watched set afterwards.
+async fn reload(
+    state: &Arc<AppState>,
+    listeners: &mut Listeners,
+    watching: &mut Watching,
+    trigger: Trigger,
+    quiet_until: &mut Option<Instant>,
+    quiet_period: Duration,
+) {
+    let before = Fingerprint::take(&watching.set);
+    let outcome = attempt(state, listeners, trigger).await;
+    watching.last_attempt = outcome.files;
+
+    watching.set = watched_set(state, &watching.last_attempt);
+    watching.watcher.update(watching.set.directories());
+
+    // Files that were watched before keep the state seen before the load, so
+    // a change made while loading is still found; new files start from now.
+    let mut baseline = Fingerprint::take(&watching.set);
+    for (path, file_state) in &before.files {
+        if let Some(entry) = baseline.files.get_mut(path) {
+            *entry = file_state.clone();
+        }
+    }
+    for (path, names) in &before.folders {
+        if let Some(entry) = baseline.folders.get_mut(path) {
+            *entry = names.clone();
+        }
+    }
+    if Fingerprint::take(&watching.set) != baseline {
+        *quiet_until = Some(Instant::now() + quiet_period);
+    }
+    watching.baseline = baseline;
+}
+
+/// The union of the running configuration's files, the last attempt's files,
+/// the main file and the configDropins folders.
+fn watched_set(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
+    let snapshot = state.snapshot.load();
+    let main = main_file(&state.options.config_path);
+
+    let mut files: BTreeSet<PathBuf> = snapshot
+        .loaded
+        .sources
+        .iter()
+        .map(|source| source.path.clone())
+        .collect();
+    files.extend(last_attempt.iter().cloned());
+    files.insert(main.clone());
+
+    let server_dir = main
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| snapshot.loaded.config.server_dir.clone());
+    let dropins = server_dir.join("configDropins");
+    let folders = BTreeSet::from([dropins.join("defaults"), dropins.join("overrides")]);
+
+    WatchedSet { files, folders }
+}
+
+fn monitor_interval(state: &AppState) -> Duration {
+    state.snapshot.load().loaded.config.config.monitor_interval
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

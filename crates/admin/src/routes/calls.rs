@@ -1,0 +1,276 @@
+//! `/apiRequesters/{name}/{path...}`: one API requester call.
+//!
+//! The route resolves the requester in one snapshot, checks its status and
+//! connection, authenticates and authorizes the caller, limits the body, and
+//! hands the call to the requester crate. Every answer carries `BAQ-Return-Code`.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use zconnect_config::model::{ApiRequester, RequesterStatus};
+use zconnect_requester::{CallError, CallRequest, CallTarget, ErrorKind, RequestBody};
+
+use super::error::RETURN_CODE_HEADER;
+use crate::auth::{authenticate, AuthFailure};
+use crate::state::{AppState, Snapshot};
+
+const PREFIX: &str = "/apiRequesters/";
+
+/// Handles every method on `/apiRequesters/{name}` and below.
+pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    // One load per call: a reload during the call never mixes two configurations.
+    let snapshot = state.snapshot.load_full();
+    let (parts, body) = request.into_parts();
+
+    let Some((name, operation_path)) = split_path(parts.uri.path()) else {
+        return failure(CallError::new(
+            ErrorKind::UnknownRequester,
+            "The path names no API requester: use /apiRequesters/{name}/{operation path}.",
+        ));
+    };
+
+    let target = match resolve(&state, &snapshot, name, &parts.headers) {
+        Ok(target) => target,
+        Err(error) => {
+            tracing::warn!(requester = %name, error = %error, "API requester call failed");
+            return failure(error);
+        }
+    };
+
+    let max = state.options.max_request_body;
+    let declared_length = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > max) {
+        return failure(body_too_large(&target.requester, max));
+    }
+
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let stream = LimitedBody {
+        inner: body
+            .into_data_stream()
+            .map_err(|error| io::Error::other(error.to_string()))
+            .boxed(),
+        remaining: max,
+        over_limit: over_limit.clone(),
+    };
+    let call_request = CallRequest {
+        method: parts.method,
+        path: operation_path.to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body: RequestBody::from_stream(stream, declared_length),
+    };
+
+    match snapshot.client.call(&target, call_request).await {
+        Ok(answer) => {
+            let mut response = Response::new(Body::from_stream(answer.body));
+            *response.status_mut() = answer.status;
+            *response.headers_mut() = answer.headers;
+            response.headers_mut().insert(
+                RETURN_CODE_HEADER,
+                HeaderValue::from(u16::from(answer.return_code)),
+            );
+            response
+        }
+        Err(_) if over_limit.load(Ordering::Relaxed) => {
+            failure(body_too_large(&target.requester, max))
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// Splits `/apiRequesters/{name}/{rest}` into the name and `/{rest}`, keeping
+/// the percent-encoding of the rest as received.
+fn split_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(PREFIX)?;
+    let (name, operation) = match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, "/"),
+    };
+    (!name.is_empty()).then_some((name, operation))
+}
+
+/// Finds the requester and checks status, connection and caller.
+fn resolve(
+    state: &AppState,
+    snapshot: &Snapshot,
+    name: &str,
+    headers: &axum::http::HeaderMap,
+) -> Result<CallTarget, CallError> {
+    let config = &snapshot.loaded.config;
+    let requester = snapshot.requester(name).ok_or_else(|| {
+        CallError::new(
+            ErrorKind::UnknownRequester,
+            format!("No API requester is named {name}."),
+        )
+        .with_details("Declare it in server.xml as an apiRequester inside zosconnect_apiRequesters, or check the name in the path.")
+    })?;
+
+    if state.requester_status(requester) == RequesterStatus::Stopped {
+        return Err(CallError::new(
+            ErrorKind::RequesterUnavailable,
+            format!("The API requester {name} is stopped."),
+        )
+        .with_details(format!(
+            "Start it with PUT /zosConnect/apiRequesters/{name}?status=started."
+        )));
+    }
+
+    let Some(connection) = requester.connection.clone() else {
+        return Err(CallError::new(
+            ErrorKind::RequesterUnavailable,
+            format!("The API requester {name} has no endpoint connection."),
+        )
+        .with_details(
+            "Set connectionRef on its apiRequester element to a zosconnect_endpointConnection id.",
+        ));
+    };
+    if !config.endpoint_connections.contains_key(&connection) {
+        return Err(CallError::new(
+            ErrorKind::RequesterUnavailable,
+            format!("The endpoint connection {connection} of API requester {name} is not valid."),
+        )
+        .with_details(
+            "GET /zosConnect/config/status lists the diagnostics of the configuration.",
+        ));
+    }
+
+    check_caller(config, requester, headers)?;
+
+    Ok(CallTarget {
+        requester: requester.name.clone(),
+        connection,
+        base_path: String::new(),
+    })
+}
+
+fn check_caller(
+    config: &zconnect_config::Config,
+    requester: &ApiRequester,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), CallError> {
+    if !requester.require_auth {
+        return Ok(());
+    }
+    let name = &requester.name;
+
+    let caller = authenticate(config, headers).map_err(|failure| match failure {
+        AuthFailure::NoRegistry => CallError::new(
+            ErrorKind::CallerNotAuthenticated,
+            format!("The API requester {name} requires authenticated callers but no user registry is configured."),
+        )
+        .with_details("Add a basicRegistry with the calling users, or set requireAuth=\"false\" on zosconnect_zosConnectManager, zosconnect_apiRequesters or the apiRequester."),
+        AuthFailure::MissingCredentials => CallError::new(
+            ErrorKind::CallerNotAuthenticated,
+            format!("The API requester {name} requires HTTP Basic credentials of a basicRegistry user."),
+        ),
+        AuthFailure::MalformedCredentials | AuthFailure::WrongCredentials => CallError::new(
+            ErrorKind::CallerNotAuthenticated,
+            format!("The user name or password sent to API requester {name} is not valid."),
+        ),
+    })?;
+
+    if !requester.invoke_groups.is_empty() && !caller.in_any(&requester.invoke_groups) {
+        return Err(CallError::new(
+            ErrorKind::CallerNotAuthorized,
+            format!(
+                "User {} is not in an invokeGroup of API requester {name}.",
+                caller.user
+            ),
+        )
+        .with_details(format!(
+            "Allowed groups: {}.",
+            requester.invoke_groups.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+fn body_too_large(requester: &str, max: u64) -> CallError {
+    CallError::new(
+        ErrorKind::BodyTooLarge,
+        format!("The request body for API requester {requester} is larger than the maximum of {max} bytes."),
+    )
+    .with_details("Start zconnect with a larger --max-request-body to accept it.")
+}
+
+fn failure(error: CallError) -> Response {
+    let mut response = (error.status(), axum::Json(error.to_json())).into_response();
+    response.headers_mut().insert(
+        RETURN_CODE_HEADER,
+        HeaderValue::from(u16::from(error.return_code())),
+    );
+    if error.kind() == ErrorKind::CallerNotAuthenticated {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"zconnect\""),
+        );
+    }
+    response
+}
+
+/// The caller's body, ended with an error once it passes the maximum size.
+struct LimitedBody {
+    inner: futures_util::stream::BoxStream<'static, Result<Bytes, io::Error>>,
+    remaining: u64,
+    over_limit: Arc<AtomicBool>,
+}
+
+impl Stream for LimitedBody {
+    type Item = Result<Bytes, io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match this.inner.poll_next_unpin(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                let length = chunk.len() as u64;
+                if length > this.remaining {
+                    this.over_limit.store(true, Ordering::Relaxed);
+                    return Poll::Ready(Some(Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "the request body is larger than --max-request-body",
+                    ))));
+                }
+                this.remaining -= length;
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_path;
+
+    #[test]
+    fn split_keeps_operation_path_encoding() {
+        assert_eq!(
+            split_path("/apiRequesters/pets_1.0.0/pets/a%2Fb"),
+            Some(("pets_1.0.0", "/pets/a%2Fb"))
+        );
+    }
+
+    #[test]
+    fn split_without_operation_path_gives_slash() {
+        assert_eq!(split_path("/apiRequesters/pets"), Some(("pets", "/")));
+    }
+
+    #[test]
+    fn split_rejects_missing_name() {
+        assert_eq!(split_path("/apiRequesters/"), None);
+        assert_eq!(split_path("/other/pets"), None);
+    }
+}
