@@ -1,0 +1,206 @@
+//! Sending one attempt of a call to the endpoint and turning its response or
+//! failure into what the caller receives.
+
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
+use http::{HeaderMap, Method};
+use tokio::time::Instant;
+
+use crate::body::{BodyStream, PreparedBody, ResponseBody};
+use crate::call::{error_chain, CallContext, CallResponse};
+use crate::error::{CallError, ErrorKind};
+use crate::forward::returned_headers;
+
+/// The request to the endpoint, kept between attempts.
+pub(crate) struct Outbound {
+    method: Method,
+    url: String,
+    headers: HeaderMap,
+    body: OutboundBody,
+}
+
+enum OutboundBody {
+    Buffered(Bytes),
+    /// `None` once the only attempt has taken it.
+    Streamed(Option<(BodyStream, Option<u64>)>),
+}
+
+impl Outbound {
+    pub(crate) fn new(
+        method: Method,
+        url: String,
+        headers: HeaderMap,
+        body: PreparedBody,
+    ) -> Outbound {
+        let body = match body {
+            PreparedBody::Buffered(bytes) => OutboundBody::Buffered(bytes),
+            PreparedBody::Streamed {
+                stream,
+                content_length,
+            } => OutboundBody::Streamed(Some((stream, content_length))),
+        };
+        Outbound {
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
+
+    /// Tells whether the body is in memory, so a second attempt sends the
+    /// same bytes.
+    pub(crate) fn replayable(&self) -> bool {
+        matches!(self.body, OutboundBody::Buffered(_))
+    }
+
+    /// Sends one attempt with `credential` as an extra header and waits for
+    /// the response headers.
+    pub(crate) async fn send(
+        &mut self,
+        context: &CallContext<'_>,
+        credential: Option<(HeaderName, HeaderValue)>,
+    ) -> Result<reqwest::Response, CallError> {
+        let mut builder = context
+            .pool
+            .http
+            .request(self.method.clone(), &self.url)
+            .headers(self.headers.clone());
+        if let Some((name, value)) = credential {
+            builder = builder.header(name, value);
+        }
+        builder = match &mut self.body {
+            OutboundBody::Buffered(bytes) if bytes.is_empty() => builder,
+            OutboundBody::Buffered(bytes) => builder.body(bytes.clone()),
+            OutboundBody::Streamed(slot) => {
+                let Some((stream, content_length)) = slot.take() else {
+                    return Err(CallError::new(
+                        ErrorKind::Internal,
+                        format!(
+                            "API requester '{}' tried to send a streamed request body twice.",
+                            context.requester
+                        ),
+                    ));
+                };
+                if let Some(length) = content_length {
+                    builder = builder.header(CONTENT_LENGTH, length);
+                }
+                builder.body(reqwest::Body::wrap_stream(stream))
+            }
+        };
+
+        let started = Instant::now();
+        let result = builder.send().await;
+        context
+            .client
+            .shared
+            .metrics()
+            .observe_latency(&context.connection.id, started.elapsed().as_secs_f64());
+        result.map_err(|error| endpoint_error(context, error))
+    }
+}
+
+/// Passes the endpoint's response on: status, headers minus hop-by-hop ones,
+/// and the body as a stream whose pauses are limited to `receiveTimeout`.
+pub(crate) fn into_call_response(
+    context: &CallContext<'_>,
+    response: reqwest::Response,
+) -> CallResponse {
+    let status = response.status();
+    let headers = returned_headers(response.headers());
+    let return_code = if status.is_success() { 0 } else { 1 };
+
+    let receive_timeout = context.connection.receive_timeout;
+    let stream = response
+        .bytes_stream()
+        .map_err(|error| {
+            let kind = if error.is_timeout() {
+                io::ErrorKind::TimedOut
+            } else {
+                io::ErrorKind::Other
+            };
+            io::Error::new(kind, error_chain(&error.without_url()))
+        })
+        .boxed();
+    let on_stall = stall_reporter(context, receive_timeout);
+    CallResponse {
+        status,
+        headers,
+        return_code,
+        body: ResponseBody::new(stream, receive_timeout, on_stall),
+    }
+}
+
+fn stall_reporter(
+    context: &CallContext<'_>,
+    receive_timeout: Duration,
+) -> Box<dyn FnOnce() + Send> {
+    let requester = context.requester.to_owned();
+    let connection = context.connection.id.clone();
+    let metrics = context.client.shared.metrics().clone();
+    Box::new(move || {
+        metrics.count_stall(&connection);
+        tracing::warn!(
+            requester = %requester,
+            connection = %connection,
+            receive_timeout_ms = receive_timeout.as_millis() as u64,
+            "ZCN8523W The endpoint paused the response body longer than receiveTimeout; the body was cut off"
+        );
+    })
+}
+
+/// Maps a failed attempt to the error the caller receives.
+fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError {
+    let connection = context.connection;
+    let requester = context.requester;
+    let timeout = error.is_timeout();
+    let connect = error.is_connect();
+    let details = error_chain(&error.without_url());
+    let address = format!("{}:{}", connection.host, connection.port);
+
+    let error = if timeout && connect {
+        CallError::new(
+            ErrorKind::EndpointConnectTimedOut,
+            format!(
+                "API requester '{requester}' could not open a connection to endpoint connection '{}' \
+                 ({address}) within connectionTimeout ({} ms). Check that the endpoint is up and \
+                 reachable, or raise connectionTimeout.",
+                connection.id,
+                connection.connection_timeout.as_millis()
+            ),
+        )
+    } else if timeout {
+        CallError::new(
+            ErrorKind::EndpointReceiveTimedOut,
+            format!(
+                "Endpoint connection '{}' ({address}) of API requester '{requester}' sent no response \
+                 within receiveTimeout ({} ms). Check the endpoint, or raise receiveTimeout.",
+                connection.id,
+                connection.receive_timeout.as_millis()
+            ),
+        )
+    } else if connect {
+        CallError::new(
+            ErrorKind::EndpointUnreachable,
+            format!(
+                "API requester '{requester}' cannot reach endpoint connection '{}' ({address}): the \
+                 connection was refused, the host name was not resolved or the TLS handshake failed. \
+                 Check host, port and sslCertsRef.",
+                connection.id
+            ),
+        )
+    } else {
+        CallError::new(
+            ErrorKind::EndpointUnreachable,
+            format!(
+                "Endpoint connection '{}' ({address}) of API requester '{requester}' closed the \
+                 connection or failed before sending a response. Check the endpoint's logs.",
+                connection.id
+            ),
+        )
+    };
+    error.with_details(details)
+}

@@ -1,0 +1,202 @@
+//! The client built from one configuration snapshot: a connection pool per
+//! endpoint connection and per authorization server.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zconnect_config::model::{KeyStore, Scheme, SslConfig};
+use zconnect_config::Config;
+
+use crate::shared::SharedState;
+
+/// The settings a connection pool is built from. Two elements with equal
+/// settings can share a pool, and a reload keeps a pool whose settings did
+/// not change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PoolSettings {
+    connection_timeout: Duration,
+    receive_timeout: Duration,
+    /// The `ssl` element and its key stores, for `https` only.
+    tls: Option<TlsSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TlsSettings {
+    ssl: Option<SslConfig>,
+    key_stores: Vec<KeyStore>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pool {
+    settings: PoolSettings,
+    pub(crate) http: reqwest::Client,
+}
+
+/// A problem that keeps one element's connection pool from being built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildProblem {
+    /// The element, such as `zosconnect_endpointConnection[orders]`.
+    pub element: String,
+    pub message: String,
+}
+
+/// Every element whose connection pool could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    pub problems: Vec<BuildProblem>,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.problems.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", problem.element, problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Calls API requesters with one configuration snapshot. Build a new one at
+/// each reload, passing the old one as `previous`, then swap.
+pub struct Client {
+    pub(crate) config: Arc<Config>,
+    pub(crate) shared: Arc<SharedState>,
+    pub(crate) endpoints: HashMap<String, Pool>,
+    pub(crate) auth_servers: HashMap<String, Pool>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut endpoints: Vec<&String> = self.endpoints.keys().collect();
+        endpoints.sort();
+        let mut auth_servers: Vec<&String> = self.auth_servers.keys().collect();
+        auth_servers.sort();
+        f.debug_struct("Client")
+            .field("endpoint_connections", &endpoints)
+            .field("authorization_servers", &auth_servers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a pool for every endpoint connection and authorization server
+    /// in `config`, keeping the pools of `previous` whose settings are
+    /// unchanged. Fails with every element whose pool cannot be built (an
+    /// unreadable key store, for one).
+    pub fn build(
+        config: Arc<Config>,
+        shared: Arc<SharedState>,
+        previous: Option<&Client>,
+    ) -> Result<Client, BuildError> {
+        let mut problems = Vec::new();
+
+        let mut endpoints = HashMap::new();
+        for (id, connection) in &config.endpoint_connections {
+            let settings = PoolSettings {
+                connection_timeout: connection.connection_timeout,
+                receive_timeout: connection.receive_timeout,
+                tls: (connection.scheme == Scheme::Https)
+                    .then(|| tls_settings(&config, connection.ssl.as_deref())),
+            };
+            let reused = previous.and_then(|client| client.endpoints.get(id));
+            match pool(settings, reused, &config) {
+                Ok(pool) => {
+                    endpoints.insert(id.clone(), pool);
+                }
+                Err(message) => problems.push(BuildProblem {
+                    element: format!("zosconnect_endpointConnection[{id}]"),
+                    message,
+                }),
+            }
+        }
+
+        let mut auth_servers = HashMap::new();
+        for (id, server) in &config.authorization_servers {
+            let https = server
+                .token_endpoint
+                .get(..8)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+            let settings = PoolSettings {
+                connection_timeout: server.connection_timeout,
+                receive_timeout: server.receive_timeout,
+                tls: https.then(|| tls_settings(&config, server.ssl.as_deref())),
+            };
+            let reused = previous.and_then(|client| client.auth_servers.get(id));
+            match pool(settings, reused, &config) {
+                Ok(pool) => {
+                    auth_servers.insert(id.clone(), pool);
+                }
+                Err(message) => problems.push(BuildProblem {
+                    element: format!("zosconnect_authorizationServer[{id}]"),
+                    message,
+                }),
+            }
+        }
+
+        if !problems.is_empty() {
+            return Err(BuildError { problems });
+        }
+        Ok(Client {
+            config,
+            shared,
+            endpoints,
+            auth_servers,
+        })
+    }
+
+    /// The configuration this client was built from.
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    pub fn shared(&self) -> &Arc<SharedState> {
+        &self.shared
+    }
+}
+
+fn tls_settings(config: &Config, ssl_id: Option<&str>) -> TlsSettings {
+    let ssl = ssl_id.and_then(|id| config.ssl.get(id)).cloned();
+    let key_stores = ssl
+        .iter()
+        .flat_map(|ssl| [ssl.trust_store.as_deref(), ssl.key_store.as_deref()])
+        .flatten()
+        .filter_map(|id| config.key_stores.get(id))
+        .cloned()
+        .collect();
+    TlsSettings { ssl, key_stores }
+}
+
+/// Reuses `previous` when its settings are equal, else builds a new pool.
+fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Result<Pool, String> {
+    if let Some(previous) = previous.filter(|previous| previous.settings == settings) {
+        return Ok(previous.clone());
+    }
+
+    let builder = reqwest::Client::builder()
+        .connect_timeout(settings.connection_timeout)
+        .read_timeout(settings.receive_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(90));
+    if let Some(tls) = &settings.tls {
+        if let Some(ssl) = &tls.ssl {
+            // TODO: build the rustls configuration from the ssl element once tls.rs exists.
+            let _ = config;
+            return Err(format!(
+                "the TLS settings of ssl '{}' cannot be applied yet",
+                ssl.id
+            ));
+        }
+    }
+    let http = builder
+        .build()
+        .map_err(|error| format!("the HTTP client cannot be built: {error}"))?;
+    Ok(Pool { settings, http })
+}
