@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::convert::{convert, ConvertContext};
+use crate::diagnostics::catalog;
 use crate::effective::EffectiveConfig;
+use crate::model::OnError;
 use crate::{Config, Diagnostic};
 
 /// Inputs that come from outside the files. Environment and predefined values
@@ -87,13 +90,48 @@ pub struct LoadFailure {
     pub attempted: Vec<PathBuf>,
 }
 
-/// Loads a `server.xml` file or a server directory.
+/// Loads a `server.xml` file or a server directory: reads every source,
+/// converts the merged tree and applies `onError`. Under `onError="FAIL"` any
+/// error diagnostic turns the load into a [`LoadFailure`]; under `WARN` and
+/// `IGNORE` errors stay in [`Loaded::diagnostics`] (the binary logs them at
+/// debug level for `IGNORE`).
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadFailure> {
-    let _ = (path, options);
-    Err(LoadFailure {
-        unreadable: true,
-        diagnostics: Vec::new(),
-        sources: Vec::new(),
-        attempted: Vec::new(),
+    let outcome = crate::sources::read_configuration(path, options)?;
+
+    let output_dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| outcome.server_dir.clone());
+    let on_error_variable = outcome.variables.resolve("onError");
+    let context = ConvertContext {
+        server_dir: &outcome.server_dir,
+        output_dir: &output_dir,
+        on_error_variable: on_error_variable.as_deref(),
+    };
+    let converted = convert(&outcome.document, &context);
+
+    let mut diagnostics = outcome.diagnostics;
+    diagnostics.extend(converted.diagnostics);
+
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    if has_errors && converted.config.config.on_error == OnError::Fail {
+        diagnostics.push(Diagnostic::new(
+            &catalog::CONFIGURATION_REJECTED,
+            "The configuration has errors and onError is FAIL, so none of it is applied. Fix the errors \
+             above, or set onError=\"WARN\" on the config element to load what is valid.",
+        ));
+        return Err(LoadFailure {
+            unreadable: false,
+            diagnostics,
+            sources: outcome.sources,
+            attempted: outcome.attempted,
+        });
+    }
+
+    Ok(Loaded {
+        config: Arc::new(converted.config),
+        effective: Arc::new(converted.effective),
+        diagnostics,
+        sources: outcome.sources,
     })
 }

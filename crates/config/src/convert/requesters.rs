@@ -15,7 +15,7 @@ use crate::model::{
 use crate::tree::MergedElement;
 
 /// The `connectionRef` application property of a `webApplication`, with
-/// where its value was written.
+/// where its value was written; the last one wins.
 pub(crate) fn connection_property(element: &MergedElement) -> Option<(String, Location)> {
     element
         .children
@@ -29,7 +29,7 @@ pub(crate) fn connection_property(element: &MergedElement) -> Option<(String, Lo
                 .is_some_and(|name| name.text.trim() == "connectionRef")
         })
         .filter_map(|property| property.value("value"))
-        .last()
+        .next_back()
         .map(|value| (value.text.trim().to_owned(), value.location.clone()))
 }
 
@@ -157,23 +157,9 @@ pub(crate) fn build(
         auth_required |= level.require_auth;
         secure_required |= level.require_secure;
 
+        // The archive scan reports a missing or unreadable folder.
         let location = PathBuf::from(container.string("location").unwrap_or_default());
         result.location = server_dir.join(location);
-        if !result.location.is_dir() {
-            diagnostics.push(
-                Diagnostic::new(
-                    &catalog::REQUESTERS_FOLDER_MISSING,
-                    format!(
-                        "The API requester archive folder {} does not exist; only requesters declared in \
-                         server.xml are available until it is created.",
-                        result.location.display()
-                    ),
-                )
-                .at(container.location_of("location"))
-                .element(container.path.clone())
-                .attribute("location"),
-            );
-        }
         result.update_trigger = update_trigger(container.option("updateTrigger"));
         result.polling_rate = container.duration("pollingRate").unwrap_or_default();
 

@@ -376,9 +376,14 @@ pub(crate) fn check_features(
         return;
     }
 
-    let manager = elements
+    let anchor = elements
         .iter()
-        .find(|element| element.kind() == "featureManager");
+        .find(|element| element.kind() == "featureManager")
+        .or_else(|| {
+            elements
+                .iter()
+                .find(|element| element.kind().starts_with("zosconnect_"))
+        });
     diagnostics.push(
         Diagnostic::new(
             &catalog::NO_ZOSCONNECT_FEATURE,
@@ -388,7 +393,7 @@ pub(crate) fn check_features(
                 ZOSCONNECT_FEATURES.first().copied().unwrap_or_default()
             ),
         )
-        .at_opt(manager.map(|manager| manager.source.location.clone()))
+        .at_opt(anchor.map(|anchor| anchor.source.location.clone()))
         .element("featureManager"),
     );
 }

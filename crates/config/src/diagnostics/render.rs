@@ -1,12 +1,51 @@
 //! Text and JSON forms of diagnostics.
 
+use std::fmt::Write;
+
 use super::Diagnostic;
 
-/// Renders a diagnostic as text: `file:line:col: severity[ID]: message`, then
-/// the source line with a caret under the column when `source` holds the file.
+/// Renders a diagnostic as text: `file:line:col: severity ID message`, then,
+/// when `source` holds the file's content, the source line with a caret under
+/// the column. Without a location the first line is `severity ID message`.
 pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
-    let _ = source;
-    diagnostic.to_string()
+    let mut text = String::new();
+    if let Some(location) = &diagnostic.location {
+        let _ = write!(text, "{location}: ");
+    }
+    let _ = write!(
+        text,
+        "{} {} {}",
+        diagnostic.severity(),
+        diagnostic.id(),
+        diagnostic.message
+    );
+
+    let Some(location) = &diagnostic.location else {
+        return text;
+    };
+    let Some(line) = source.and_then(|source| source_line(source, location.line)) else {
+        return text;
+    };
+
+    let number = location.line.to_string();
+    let gutter = " ".repeat(number.len());
+    // Keep tabs in the padding so the caret lines up however tabs are shown.
+    let padding: String = line
+        .chars()
+        .take(location.column.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = write!(text, "\n{number} | {line}\n{gutter} | {padding}^");
+    text
+}
+
+/// The 1-based line of `source`, without its line ending.
+fn source_line(source: &str, line: u32) -> Option<&str> {
+    let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    source
+        .lines()
+        .nth(index)
+        .map(|text| text.strip_suffix('\r').unwrap_or(text))
 }
 
 /// Renders a diagnostic as the JSON object of `zconnect check --format json`.

@@ -1,0 +1,269 @@
+//! Renders one real example of every catalog entry and pins the text, so a
+//! change in any message or in the layout shows up in review. Each example
+//! is produced by the code that reports it wherever a small input can
+//! trigger it; a new catalog entry without an example fails the test.
+
+use std::path::Path;
+
+use zconnect_config::archive::scan_folder;
+use zconnect_config::diagnostics::{catalog, render_json, render_text, MessageDef};
+use zconnect_config::{load, Diagnostic, LoadOptions, Location};
+
+/// How to produce the example of one catalog entry.
+enum Example {
+    /// Files of a server directory, loaded with the default options.
+    Load(&'static [(&'static str, &'static str)]),
+    /// The same, with a nesting depth limit of 3.
+    LoadShallow(&'static [(&'static str, &'static str)]),
+    /// Files of an archive folder, scanned.
+    Archives(&'static [(&'static str, &'static [u8])]),
+    /// A message reported outside configuration loading (at call time or
+    /// when archives meet requesters), written out here.
+    Reported(&'static str),
+}
+
+fn example(id: &str) -> Option<Example> {
+    use Example::*;
+    Some(match id {
+        "ZCN0090E" => Load(&[("server.xml", "<server>\n  <include location=\"missing.xml\"/>\n</server>\n")]),
+        "ZCN0014E" => Load(&[("server.xml", "<server>\n  <config onError=\"WARN\">\n</server>\n")]),
+        "ZCN0105E" => Load(&[("server.xml", "<client/>\n")]),
+        "ZCN8003E" => Load(&[("server.xml", "<!DOCTYPE server>\n<server/>\n")]),
+        "ZCN8004E" => Load(&[("server.xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<server/>\n")]),
+        "ZCN8005E" => LoadShallow(&[("server.xml", "<server>\n  <a><b><c><d/></c></b></a>\n</server>\n")]),
+        "ZCN0089E" => Load(&[("server.xml", "<server>\n  <include/>\n</server>\n")]),
+        "ZCN0005I" => Load(&[("server.xml", "<server>\n  <include optional=\"true\" location=\"extra.xml\"/>\n</server>\n")]),
+        "ZCN0042W" => Load(&[
+            ("server.xml", "<server>\n  <include location=\"a.xml\"/>\n</server>\n"),
+            ("a.xml", "<server>\n  <include location=\"a.xml\"/>\n</server>\n"),
+        ]),
+        "ZCN0094W" => Load(&[
+            ("server.xml", "<server>\n  <include location=\"a.xml\" onConflict=\"SOMETIMES\"/>\n</server>\n"),
+            ("a.xml", "<server/>\n"),
+        ]),
+        "ZCN8006E" => Load(&[("server.xml", "<server>\n  <include location=\"http://127.0.0.1/extra.xml\"/>\n</server>\n")]),
+        "ZCN8007E" => Load(&[
+            ("server.xml", "<server/>\n"),
+            ("bootstrap.properties", "port=\\u12\n"),
+        ]),
+        "ZCN0091E" => Load(&[("server.xml", "<server>\n  <variable value=\"x\"/>\n</server>\n")]),
+        "ZCN0092E" => Load(&[("server.xml", "<server>\n  <variable name=\"asHost\"/>\n</server>\n")]),
+        "ZCN8010W" => Load(&[("server.xml", "<server>\n  <logging traceSpecification=\"${undefined.trace}\"/>\n</server>\n")]),
+        "ZCN8011E" => Load(&[(
+            "server.xml",
+            "<server>\n  <variable name=\"a\" value=\"${b}\"/>\n  <variable name=\"b\" value=\"${a}\"/>\n  <logging traceSpecification=\"${a}\"/>\n</server>\n",
+        )]),
+        "ZCN8012E" => Load(&[(
+            "server.xml",
+            "<server>\n  <variable name=\"v0\" value=\"${v1}\"/><variable name=\"v1\" value=\"${v2}\"/><variable name=\"v2\" value=\"${v3}\"/><variable name=\"v3\" value=\"${v4}\"/><variable name=\"v4\" value=\"${v5}\"/><variable name=\"v5\" value=\"${v6}\"/><variable name=\"v6\" value=\"${v7}\"/><variable name=\"v7\" value=\"${v8}\"/><variable name=\"v8\" value=\"${v9}\"/><variable name=\"v9\" value=\"${v10}\"/><variable name=\"v10\" value=\"${v11}\"/><variable name=\"v11\" value=\"${v12}\"/><variable name=\"v12\" value=\"end\"/>\n  <logging traceSpecification=\"${v0}\"/>\n</server>\n",
+        )]),
+        "ZCN8013W" => Load(&[("server.xml", "<server>\n  <logging traceSpecification=\"${10/0}\"/>\n</server>\n")]),
+        "ZCN0104W" => Load(&[("server.xml", "<server>\n  <zosconnect_authData id=\"${name}\" user=\"u\"/>\n</server>\n")]),
+        "ZCN8014W" => Load(&[("server.xml", "<server>\n  <logging traceSpecification=\"a\" TRACESPECIFICATION=\"b\"/>\n</server>\n")]),
+        "ZCN0102I" => Load(&[
+            ("server.xml", "<server>\n  <include location=\"a.xml\"/>\n  <logging traceSpecification=\"b\"/>\n</server>\n"),
+            ("a.xml", "<server>\n  <logging traceSpecification=\"a\"/>\n</server>\n"),
+        ]),
+        "ZCN0083W" => Load(&[("server.xml", "<server>\n  <httpEndpoint id=\"defaultHttpEndpoint\" httpPort=\"abc\"/>\n</server>\n")]),
+        "ZCN0032W" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_oAuthConfig id=\"o\" grantType=\"client_credentials\" authServerRef=\"as\" tokenRetryCheckLevel=\"2\"/>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/token\"/>\n</server>\n",
+        )]),
+        "ZCN8101E" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"eighty\"/>\n</server>\n")]),
+        "ZCN0058E" => Load(&[("server.xml", "<server>\n  <zosconnect_authData id=\"creds\" password=\"p\"/>\n</server>\n")]),
+        "ZCN0033E" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\" basicAuthRef=\"nobody\"/>\n</server>\n")]),
+        "ZCN8102W" | "ZCN1004E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_oAuthConfig id=\"o\" grantType=\"password\" authServerRef=\"as\"/>\n  <zosconnect_authorizationServer id=\"as\"/>\n</server>\n",
+        )]),
+        "ZCN8103I" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\" connectionTimeout=\"30\"/>\n</server>\n")]),
+        "ZCN8104E" => Load(&[("server.xml", "<server>\n  <zosconnect_authData id=\"creds\" user=\"u\" password=\"{aes}ARAGH2ldY2TSdJXoxXYMx+U=\"/>\n</server>\n")]),
+        "ZCN8110W" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConection id=\"e\"/>\n</server>\n")]),
+        "ZCN8111I" => Load(&[("server.xml", "<server>\n  <myCompanyTuning level=\"3\"/>\n</server>\n")]),
+        "ZCN8112I" => Load(&[("server.xml", "<server>\n  <applicationMonitor updateTrigger=\"mbean\"/>\n</server>\n")]),
+        "ZCN8113W" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\" hots=\"x\"/>\n</server>\n")]),
+        "ZCN8114I" => Load(&[("server.xml", "<server>\n  <zosconnect_zosConnectManager setUTF8ResponseEncoding=\"true\"/>\n</server>\n")]),
+        "ZCN8115W" => Load(&[("server.xml", "<server>\n  <ssl id=\"s\" verifyHostname=\"false\"/>\n</server>\n")]),
+        "ZCN1001E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_authToken id=\"t\" authServerRef=\"as\">\n    <tokenRequest credentialLocation=\"body\"/>\n    <tokenResponse header=\"X-Token\"/>\n  </zosconnect_authToken>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/jwt\"/>\n</server>\n",
+        )]),
+        "ZCN1002E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_authToken id=\"t\" authServerRef=\"as\">\n    <tokenRequest header=\"Authorization\"/>\n    <tokenResponse tokenLocation=\"body\" responseFormat=\"json\"/>\n  </zosconnect_authToken>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/jwt\"/>\n</server>\n",
+        )]),
+        "ZCN1003E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_authToken id=\"t\" authServerRef=\"as\">\n    <tokenRequest header=\"Authorization\"/>\n    <tokenResponse tokenLocation=\"body\"/>\n  </zosconnect_authToken>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/jwt\"/>\n</server>\n",
+        )]),
+        "ZCN1005E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_authToken id=\"t\" authServerRef=\"as\">\n    <tokenRequest/>\n    <tokenResponse header=\"X-Token\"/>\n  </zosconnect_authToken>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/jwt\"/>\n</server>\n",
+        )]),
+        "ZCN8120W" | "ZCN8121E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_authTokenLocal id=\"local\" tokenGeneratorRef=\"builder\"/>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\" authenticationConfigRef=\"local\"/>\n</server>\n",
+        )]),
+        "ZCN8122E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\" basicAuthRef=\"creds\" authenticationConfigRef=\"o\"/>\n  <zosconnect_authData id=\"creds\" user=\"u\" password=\"p\"/>\n  <zosconnect_oAuthConfig id=\"o\" grantType=\"client_credentials\" authServerRef=\"as\"/>\n  <zosconnect_authorizationServer id=\"as\" tokenEndpoint=\"https://127.0.0.1/token\"/>\n</server>\n",
+        )]),
+        "ZCN8123I" => Load(&[("server.xml", "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"api.example.com\" port=\"80\"/>\n</server>\n")]),
+        "ZCN8124E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"https://127.0.0.1\" port=\"443\" sslCertsRef=\"s\"/>\n  <ssl id=\"s\" trustStoreRef=\"trust\"/>\n  <keyStore id=\"trust\" location=\"trust.jks\" type=\"JKS\"/>\n</server>\n",
+        )]),
+        "ZCN8126I" => Load(&[(
+            "server.xml",
+            "<server>\n  <ssl id=\"s\" keyStoreRef=\"client\" clientKeyAlias=\"me\"/>\n  <keyStore id=\"client\" location=\"client.pem\" type=\"PEM\"/>\n</server>\n",
+        )]),
+        "ZCN8127W" => Load(&[("server.xml", "<server>\n  <zosconnect_authData id=\"creds\" user=\"u\"/>\n</server>\n")]),
+        "ZCN8128W" => Load(&[("server.xml", "<server>\n  <httpEndpoint id=\"adminEndpoint\" httpPort=\"9081\"/>\n</server>\n")]),
+        "ZCN8129I" => Load(&[("server.xml", "<server>\n  <httpEndpoint id=\"defaultHttpEndpoint\" httpsPort=\"9443\"/>\n</server>\n")]),
+        "ZCN8130W" | "ZCN8131W" => Load(&[("server.xml", "<server>\n  <zosconnect_zosConnectManager/>\n</server>\n")]),
+        "ZCN8132E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_apiRequesters>\n    <apiRequester name=\"petstore\" connectionRef=\"e\"/>\n  </zosconnect_apiRequesters>\n  <webApplication id=\"w\" name=\"petstore\" location=\"petstore.war\">\n    <appProperties><property name=\"connectionRef\" value=\"e\"/></appProperties>\n  </webApplication>\n  <zosconnect_endpointConnection id=\"e\" host=\"http://127.0.0.1\" port=\"80\"/>\n</server>\n",
+        )]),
+        "ZCN8134E" => Load(&[(
+            "server.xml",
+            "<server>\n  <config onError=\"FAIL\"/>\n  <zosconnect_authData id=\"creds\" password=\"p\"/>\n</server>\n",
+        )]),
+        "ZCN8133I" => Archives(&[]),
+        "ZCN8600E" => Archives(&[("apiRequesters", b"not a folder")]),
+        "ZCN8601E" => Archives(&[("apiRequesters/broken.ara", b"not a zip file")]),
+        "ZCN8602E" => Reported("the archives b.ara and a.ara both declare the API requester `petstore_1.0.0`; b.ara is rejected"),
+        "ZCN8603W" => Reported("API requester `petstore_1.0.0` has no endpoint connection in its archive or in server.xml; its calls are answered 503"),
+        "ZCN8604E" => Reported("the connectionRef `petstoreConn` of API requester `petstore_1.0.0` names no zosconnect_endpointConnection; its calls are answered 503"),
+        "ZCN1132E" => Reported("API requester `petstore_1.0.0` has no operation for GET /pets/1/toys"),
+        _ => return None,
+    })
+}
+
+fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, content) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folder");
+        }
+        std::fs::write(path, content).expect("write example file");
+    }
+}
+
+/// Produces the rendered example of one entry, with the temporary folder
+/// replaced by `$SERVER`.
+fn render_example(def: &'static MessageDef, example: Example) -> Result<String, String> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let diagnostics: Vec<Diagnostic> = match example {
+        Example::Load(files) | Example::LoadShallow(files) => {
+            let shallow = matches!(example, Example::LoadShallow(_));
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(name, text)| (*name, text.as_bytes()))
+                .collect();
+            write_files(dir.path(), &files);
+            let mut options = LoadOptions::default();
+            if shallow {
+                options.limits.max_nesting_depth = 3;
+            }
+            match load(dir.path(), &options) {
+                Ok(loaded) => loaded.diagnostics,
+                Err(failure) => failure.diagnostics,
+            }
+        }
+        Example::Archives(files) => {
+            write_files(dir.path(), files);
+            scan_folder(&dir.path().join("apiRequesters")).diagnostics
+        }
+        Example::Reported(message) => vec![Diagnostic::new(def, message)],
+    };
+
+    let Some(diagnostic) = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.id() == def.id)
+    else {
+        let found: Vec<&str> = diagnostics.iter().map(Diagnostic::id).collect();
+        return Err(format!("{}: the example produced {found:?}", def.id));
+    };
+    let source = diagnostic
+        .location
+        .as_ref()
+        .and_then(|location| std::fs::read_to_string(&location.file).ok());
+    let text = render_text(diagnostic, source.as_deref());
+    Ok(text.replace(&dir.path().display().to_string(), "$SERVER"))
+}
+
+#[test]
+fn render_every_catalog_entry() {
+    let mut rendered = Vec::new();
+    let mut problems = Vec::new();
+    for def in catalog::ALL {
+        match example(def.id) {
+            Some(example) => match render_example(def, example) {
+                Ok(text) => rendered.push(text),
+                Err(problem) => problems.push(problem),
+            },
+            None => problems.push(format!(
+                "{}: no example; add one to render_catalog.rs",
+                def.id
+            )),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    insta::assert_snapshot!(rendered.join("\n\n"));
+}
+
+fn sample(line: u32, column: u32) -> Diagnostic {
+    Diagnostic::new(&catalog::UNEXPECTED_VALUE, "Unexpected value.")
+        .at(Location {
+            file: "server.xml".into(),
+            line,
+            column,
+        })
+        .element("zosconnect_oAuthConfig[o]")
+        .attribute("tokenRetryCheckLevel")
+}
+
+#[test]
+fn render_caret_under_column() {
+    let source = "<server>\n  <a b=\"2\"/>\n</server>\n";
+    assert_eq!(
+        render_text(&sample(2, 8), Some(source)),
+        "server.xml:2:8: warning ZCN0032W Unexpected value.\n2 |   <a b=\"2\"/>\n  |        ^"
+    );
+}
+
+#[test]
+fn render_keeps_tabs_and_counts_characters() {
+    let source = "\t<é b=\"2\"/>\r\n";
+    assert_eq!(
+        render_text(&sample(1, 6), Some(source)),
+        "server.xml:1:6: warning ZCN0032W Unexpected value.\n1 | \t<é b=\"2\"/>\n  | \t    ^"
+    );
+}
+
+#[test]
+fn render_without_source_or_location() {
+    assert_eq!(
+        render_text(&sample(9, 1), None),
+        "server.xml:9:1: warning ZCN0032W Unexpected value."
+    );
+    assert_eq!(
+        render_text(&sample(99, 1), Some("one line")),
+        "server.xml:99:1: warning ZCN0032W Unexpected value."
+    );
+    let bare = Diagnostic::new(&catalog::CONFIGURATION_REJECTED, "Rejected.");
+    assert_eq!(render_text(&bare, None), "error ZCN8134E Rejected.");
+}
+
+#[test]
+fn render_json_fields() {
+    let json = render_json(&sample(3, 4));
+    assert_eq!(json["id"], "ZCN0032W");
+    assert_eq!(json["severity"], "warning");
+    assert_eq!(json["file"], "server.xml");
+    assert_eq!(json["line"], 3);
+    assert_eq!(json["column"], 4);
+    assert_eq!(json["element"], "zosconnect_oAuthConfig[o]");
+    assert_eq!(json["attribute"], "tokenRetryCheckLevel");
+}
