@@ -7,6 +7,7 @@
 //! [`convert`] turns the merged tree into the typed [`model`] through the
 //! [`schema`].
 
+pub mod archive;
 pub mod convert;
 pub mod diagnostics;
 pub mod effective;
