@@ -420,6 +420,53 @@ fn zip_bomb_entry_is_rejected_by_entry_limit() {
     assert!(error.to_string().contains("zip bomb"), "{error}");
 }
 
+/// Rewrites the uncompressed size that the local and central headers of
+/// `entry` declare, as a hostile archive would.
+fn understate_size(bytes: &mut [u8], entry: &str, size: u32) {
+    const LOCAL_HEADER: [u8; 4] = [0x50, 0x4b, 0x03, 0x04];
+    const CENTRAL_HEADER: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    let name = entry.as_bytes();
+    let mut patched = 0;
+
+    for start in 0..bytes.len().saturating_sub(name.len()) {
+        if &bytes[start..start + name.len()] != name {
+            continue;
+        }
+        if start >= 30 && bytes[start - 30..start - 26] == LOCAL_HEADER {
+            bytes[start - 30 + 22..start - 30 + 26].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+        if start >= 46 && bytes[start - 46..start - 42] == CENTRAL_HEADER {
+            bytes[start - 46 + 24..start - 46 + 28].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+
+    assert_eq!(patched, 2, "both headers of {entry} are patched");
+}
+
+#[test]
+fn zip_bomb_with_understated_size_is_rejected() {
+    let zeros = vec![0_u8; 4 * 1024 * 1024];
+    let xml = Package::default().xml();
+    let mut bytes = zip_of(&[
+        ("package.xml", xml.as_bytes()),
+        ("api-docs/petstore.json", zeros.as_slice()),
+    ]);
+    understate_size(&mut bytes, "api-docs/petstore.json", 100);
+    let limits = ArchiveLimits {
+        max_entry_size: 1024 * 1024,
+        ..ArchiveLimits::default()
+    };
+
+    let error = read_archive_with_limits(&bytes, &upload_name(), limits).expect_err("rejected");
+
+    assert!(
+        matches!(&error, ArchiveError::EntryTooLarge { entry, .. } if entry == "api-docs/petstore.json"),
+        "{error:?}"
+    );
+}
+
 #[test]
 fn entries_over_total_limit_are_rejected() {
     let padding = " ".repeat(600 * 1024);
