@@ -24,8 +24,8 @@ use crate::xml::RawElement;
 
 use occurrence::Occurrence;
 
-/// How an included element combines with an element of the same identity
-/// defined in another file earlier.
+/// The rule for combining an included element with an element of the same
+/// identity defined earlier in another file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnConflict {
     /// Attributes merge: single values are replaced, lists append.
@@ -68,7 +68,8 @@ pub struct DocumentContext {
 }
 
 impl DocumentContext {
-    /// A document read directly (`server.xml` or a dropin), not included.
+    /// Creates the context of a document read directly (`server.xml` or a
+    /// dropin), not included.
     pub fn root(file: PathBuf, identity: PathBuf) -> Self {
         DocumentContext {
             file,
@@ -88,7 +89,7 @@ impl DocumentContext {
             .and_then(|index| self.chain.get(index))
     }
 
-    /// The `onConflict` that brought this file in.
+    /// Returns the `onConflict` that brought this file in.
     pub fn behaviour(&self) -> OnConflict {
         self.on_conflict.last().copied().unwrap_or_default()
     }
@@ -142,7 +143,7 @@ pub fn merge(
     MergedDocument { elements: merged }
 }
 
-/// The merge key of a top-level element: its name and, for a factory, its
+/// Returns the merge key of a top-level element: its name and, for a factory, its
 /// written or generated id. Returns whether the id was generated.
 fn identity(
     element: &RawElement,
@@ -161,7 +162,7 @@ fn identity(
     ((name, Some(id)), true)
 }
 
-/// The position of each file in reading order, for listing values in the
+/// Numbers each file in reading order, for listing values in the
 /// order they were written.
 fn file_order(elements: &[PlacedElement]) -> BTreeMap<PathBuf, usize> {
     let mut order = BTreeMap::new();
@@ -236,7 +237,7 @@ fn same_document(earlier: &Occurrence, later: &Occurrence) -> bool {
     earlier.document.identity() == later.document.identity()
 }
 
-/// How `later` combines into `earlier` when their files are related: same
+/// Returns how `later` combines into `earlier` when their files are related: same
 /// file, `earlier`'s file includes `later`'s, or `earlier`'s file is further
 /// up `later`'s include chain. `None` when unrelated.
 fn relation(earlier: &Occurrence, later: &Occurrence) -> Option<OnConflict> {

@@ -88,12 +88,12 @@ impl Variables {
         self.defaults.insert(name.to_string(), definition);
     }
 
-    /// A `bootstrap.properties` value, unexpanded.
+    /// Returns a `bootstrap.properties` value, unexpanded.
     pub fn bootstrap_property(&self, name: &str) -> Option<&str> {
         self.bootstrap.get(name).map(String::as_str)
     }
 
-    /// The unexpanded value of `name` and where it came from, in lookup order.
+    /// Looks `name` up in lookup order and returns its unexpanded value and source.
     pub fn lookup(&self, name: &str) -> Option<(&str, VariableSource)> {
         if let Some(value) = self.command_line.get(name) {
             return Some((value, VariableSource::CommandLine));
@@ -139,8 +139,8 @@ impl Variables {
             .or_else(|| self.environment.get(&upper))
     }
 
-    /// The fully expanded value of `name`, or `None` when no source defines
-    /// it. Problems inside the value (an undefined nested reference, a cycle)
+    /// Returns the fully expanded value of `name`, or `None` when no source
+    /// defines it. Problems inside the value (an undefined nested reference, a cycle)
     /// leave literal text, as in any other value.
     pub fn resolve(&self, name: &str) -> Option<String> {
         let (value, _) = self.lookup(name)?;
@@ -433,7 +433,7 @@ impl ExpansionProblem {
     }
 }
 
-/// Where a value was written, for placing each reference's diagnostic.
+/// The place a value was written, for positioning each reference's diagnostic.
 #[derive(Debug, Clone, Copy)]
 pub enum ValueOrigin<'a> {
     /// An attribute value: its first character and the raw text between the quotes.

@@ -242,8 +242,8 @@ fn placeholders(in_token_request: bool, attribute: &str) -> &'static [&'static s
     }
 }
 
-/// A child with no attributes and no children whose text is not blank is a
-/// value (`<feature>x</feature>`); any other child is a nested element.
+/// Tells whether a child is a value: it has no attributes, no children and
+/// text that is not blank (`<feature>x</feature>`). Any other child is a nested element.
 fn is_text_value(child: &RawElement) -> bool {
     child.attributes.is_empty() && child.children.is_empty() && !child.text_value().is_empty()
 }
@@ -262,7 +262,7 @@ fn append_value(element: &mut MergedElement, name: &str, value: RawValue) {
     }
 }
 
-/// Whether the schema declares a top-level attribute as a list.
+/// Tells whether the schema declares a top-level attribute as a list.
 fn is_list_attribute(element: &str, attribute: &str) -> bool {
     schema::element(element)
         .and_then(|schema| schema.attribute(attribute))

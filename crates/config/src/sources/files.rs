@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::load::{Limits, SourceFile};
 
-/// Why a file could not be read.
+/// The reason a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ReadError {
     NotFound,
@@ -102,7 +102,7 @@ fn io_error(error: std::io::Error) -> ReadError {
     }
 }
 
-/// The `*.xml` files directly inside `directory` (extension compared
+/// Lists the `*.xml` files directly inside `directory` (extension compared
 /// ignoring case), ordered by lower-cased file name. A missing directory has
 /// none.
 pub(crate) fn xml_files_in(directory: &Path) -> Result<Vec<PathBuf>, ReadError> {
@@ -150,8 +150,8 @@ pub(crate) fn normalise(path: &Path) -> PathBuf {
     normalised
 }
 
-/// The identity of a file for cycle detection and merging: its canonical
-/// path when it exists, else the normalised path.
+/// Returns the identity of a file for cycle detection and merging: its
+/// canonical path when it exists, else the normalised path.
 pub(crate) fn identity(path: &Path) -> PathBuf {
     fs::canonicalize(path).unwrap_or_else(|_| normalise(path))
 }

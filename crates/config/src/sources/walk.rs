@@ -175,8 +175,8 @@ impl Walker {
         self.include_file(&resolved, optional, behaviour, context, &at)
     }
 
-    /// The `onConflict` of an include: written (ignoring case), or inherited
-    /// from the include that brought the current file in.
+    /// Returns the `onConflict` of an include: the written value (ignoring
+    /// case), or else the value of the include that brought the current file in.
     fn on_conflict(&mut self, include: &RawElement, context: &DocumentContext) -> OnConflict {
         let Some(written) = include.attribute("onConflict") else {
             return context.behaviour();
@@ -302,7 +302,7 @@ impl Walker {
     }
 }
 
-/// Every `*.xml` dropin of one folder, in reading order.
+/// Lists the `*.xml` dropins of one folder in reading order.
 pub(crate) fn dropins(files: &mut FileReader, directory: &Path) -> Vec<PathBuf> {
     files.attempt(directory);
     xml_files_in(directory).unwrap_or_default()

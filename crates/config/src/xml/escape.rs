@@ -2,11 +2,11 @@
 //! attribute-value normalisation.
 //!
 //! Only the five predefined entities and numeric character references are
-//! expanded; a document type declaration is rejected before this runs, so no
-//! other entity can be defined.
+//! expanded. The reader rejects a document type declaration before this runs,
+//! so no other entity can be defined.
 
-/// Why a reference in text or an attribute value could not be decoded. The
-/// offset is the byte offset of the `&` in the decoded input.
+/// A reference in text or an attribute value that cannot be decoded. The
+/// offset is the byte offset of the `&` in the raw input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum EscapeError {
     /// `&` not followed by `name;` or `#number;`, as in `a&b` or `&realm=b`.

@@ -182,8 +182,8 @@ impl Parser<'_> {
         }
     }
 
-    /// The text of an event; the reader works on a `&str`, so every event is
-    /// valid UTF-8 already.
+    /// Returns the text of an event. The reader works on a `&str`, so every
+    /// event is valid UTF-8 already.
     fn slice<'e>(&self, bytes: &'e [u8]) -> Result<&'e str, XmlError> {
         std::str::from_utf8(bytes).map_err(|_| self.syntax(0, "the reader split a character"))
     }
