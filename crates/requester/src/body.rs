@@ -193,8 +193,17 @@ impl Stream for ResponseBody {
         match this.inner.poll_next_unpin(cx) {
             Poll::Ready(item) => {
                 this.timer = None;
-                if item.is_none() {
-                    this.finished = true;
+                match &item {
+                    None => this.finished = true,
+                    // The HTTP client has its own limit on each pause; a
+                    // stall it reports is reported like one seen here.
+                    Some(Err(error)) if error.kind() == io::ErrorKind::TimedOut => {
+                        this.finished = true;
+                        if let Some(on_stall) = this.on_stall.take() {
+                            on_stall();
+                        }
+                    }
+                    Some(_) => {}
                 }
                 return Poll::Ready(item);
             }

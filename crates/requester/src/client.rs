@@ -178,7 +178,7 @@ fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Res
         return Ok(previous.clone());
     }
 
-    let builder = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(settings.connection_timeout)
         .read_timeout(settings.receive_timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -187,12 +187,9 @@ fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Res
         .pool_idle_timeout(Duration::from_secs(90));
     if let Some(tls) = &settings.tls {
         if let Some(ssl) = &tls.ssl {
-            // TODO: build the rustls configuration from the ssl element once tls.rs exists.
-            let _ = config;
-            return Err(format!(
-                "the TLS settings of ssl '{}' cannot be applied yet",
-                ssl.id
-            ));
+            let tls_config =
+                crate::tls::client_config(config, ssl).map_err(|error| error.to_string())?;
+            builder = builder.use_preconfigured_tls(tls_config);
         }
     }
     let http = builder

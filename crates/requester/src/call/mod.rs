@@ -3,7 +3,7 @@
 //! the response on as a stream.
 
 mod auth_token;
-mod oauth;
+pub(crate) mod oauth;
 mod send;
 
 use std::fmt;

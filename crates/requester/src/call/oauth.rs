@@ -244,7 +244,7 @@ fn token_request_error(context: &CallContext<'_>, error: TokenRequestError) -> C
 
 /// Maps a failed token lookup, naming the authorization server and what to
 /// check.
-pub(super) fn token_error(
+pub(crate) fn token_error(
     context: &CallContext<'_>,
     server: &AuthorizationServer,
     error: TokenError,

@@ -95,7 +95,8 @@ impl TokenFetch {
     }
 }
 
-async fn read_response(
+/// Reads status, headers and up to [`MAX_RESPONSE_BODY`] bytes of the body.
+pub(crate) async fn read_response(
     response: reqwest::Response,
 ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
     let status = response.status();
