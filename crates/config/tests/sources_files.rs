@@ -365,3 +365,19 @@ fn sources_bootstrap_invalid_escape_is_reported() {
     assert_eq!(outcome.variables.bootstrap_property("a"), Some("1"));
     assert_eq!(outcome.variables.bootstrap_property("bad"), None);
 }
+
+#[test]
+fn sources_nested_server_element_is_ignored_with_a_warning() {
+    let server = ServerDir::new();
+    server.write(
+        "server.xml",
+        "<server>\n  <server><zosconnect_authData id=\"d\" user=\"u\"/></server>\n</server>",
+    );
+
+    let outcome = server.read_ok();
+
+    assert!(outcome.document.elements.is_empty());
+    let warnings = with_id(&outcome.diagnostics, "ZCN0085W");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].location.as_ref().map(|l| l.line), Some(2));
+}

@@ -57,6 +57,7 @@ catalog! {
     VARIABLE_IN_ID = "ZCN0104W", Warning, Some("CWWKG0104W"), "An id attribute contains ${; variables are never expanded in ids.";
     ATTRIBUTE_SPELLINGS = "ZCN8014W", Warning, None, "One element writes the same attribute in two spellings that differ only in case; the later wins.";
     MERGED_VALUES_DIFFER = "ZCN0102I", Info, Some("CWWKG0102I"), "Merged occurrences of one element give different values to one attribute; the last wins.";
+    NESTED_SERVER_IGNORED = "ZCN0085W", Warning, Some("CWWKG0085W"), "A <server> element inside the root <server> element is ignored with everything in it.";
 
     // Schema: values, references, unknown names.
     INVALID_VALUE_DEFAULT_USED = "ZCN0083W", Warning, Some("CWWKG0083W"), "An attribute value is invalid and the default is used.";

@@ -101,6 +101,16 @@ impl Walker {
                 "variable" => {
                     define_from_element(&element, &mut self.variables, &mut self.diagnostics)
                 }
+                "server" => {
+                    let message = format!(
+                        "a <server> element inside the root <server> element of {} is ignored \
+                         with everything in it, as in Liberty; move its content up one level",
+                        path.display()
+                    );
+                    let diagnostic = Diagnostic::new(&catalog::NESTED_SERVER_IGNORED, message)
+                        .at(element.location);
+                    self.diagnostics.push(diagnostic);
+                }
                 _ => self.elements.push(PlacedElement {
                     element,
                     document: Arc::clone(&context),
