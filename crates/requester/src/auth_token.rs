@@ -75,8 +75,8 @@ pub enum AuthTokenRequestError {
 }
 
 impl AuthTokenRequestError {
-    /// Tells whether the caller sent too little or malformed input (answered
-    /// with 400), as opposed to a configuration that cannot work.
+    /// Tells whether the caller sent missing or malformed input, which gets
+    /// status 400, rather than the configuration being unusable.
     pub fn is_caller_error(&self) -> bool {
         matches!(
             self,
@@ -150,8 +150,8 @@ pub struct AuthTokenRequest {
 /// filled (see [`template::fill`]). `BAQHAPI-Token-CustomHeaders` adds headers.
 ///
 /// NOTE: the specification does not say where `BAQHAPI-Token-CustomParms`
-/// go; zconnect appends them to the token endpoint URL as query parameters,
-/// which works for every request method.
+/// go. zconnect appends them to the token endpoint URL as query parameters,
+/// because that works for every request method.
 pub fn build_request(
     element: &AuthToken,
     server: &AuthorizationServer,
@@ -407,7 +407,7 @@ pub enum AuthTokenCaching {
     DoNotCache(NoCacheReason),
 }
 
-/// Why a token is used once and not cached.
+/// The reason a token is used once and not cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoCacheReason {
     /// Not a JWT, so zconnect cannot know when it expires.

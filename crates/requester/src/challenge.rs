@@ -16,9 +16,9 @@
 //!   comma, whitespace or the end of the line.
 //!
 //! Several header lines form one list, as RFC 9110 section 5.3 defines, but a
-//! quoted value never runs past the end of its line. The parser never fails:
-//! whatever it cannot read is skipped, and every step consumes at least one
-//! byte, so it ends in time linear in the input.
+//! quoted value never runs past the end of its line. The parser never fails.
+//! It skips whatever it cannot read, and every step consumes at least one
+//! byte, so it always ends (a proptest runs it on arbitrary bytes).
 
 use http::header::WWW_AUTHENTICATE;
 use http::HeaderMap;
@@ -273,7 +273,7 @@ impl Cursor<'_> {
     }
 
     /// Skips an item that does not start with a token. A quoted string is
-    /// skipped whole, so that a comma inside it does not split the list; any
+    /// skipped whole, so that a comma inside it does not split the list. Any
     /// other byte (a stray `=`) is skipped alone.
     fn skip_stray_item(&mut self) {
         match self.peek() {

@@ -1,6 +1,6 @@
 //! Reading the claims of a JWT that zconnect only forwards.
 //!
-//! zconnect never trusts these claims for access decisions; it reads `exp` and
+//! zconnect never trusts these claims for access decisions. It reads `exp` and
 //! `jti` only to decide how long to keep a token, so the signature is not
 //! checked.
 
@@ -35,8 +35,8 @@ impl JwtClaims {
 }
 
 /// Reads the claims of `token` when it has the JWS compact form
-/// `header.payload.signature` with a base64url JSON object as payload;
-/// returns `None` for any other token.
+/// `header.payload.signature` with a base64url JSON object as payload.
+/// Returns `None` for any other token.
 pub fn claims(token: &str) -> Option<JwtClaims> {
     let mut parts = token.split('.');
     let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);

@@ -19,8 +19,8 @@ pub struct RetryDecision {
     pub reason: RetryReason,
 }
 
-/// Why a 401 is or is not retried. `Display` gives the text logged with the
-/// decision and [`RetryReason::label`] the metric label.
+/// The reason a 401 is or is not retried. `Display` gives the text logged with
+/// the decision, and [`RetryReason::label`] gives the metric label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RetryReason {
     /// Level 1 retries every 401.
@@ -35,7 +35,7 @@ pub enum RetryReason {
 }
 
 impl RetryReason {
-    /// A short stable label for metrics.
+    /// Returns a short, stable label for metrics.
     pub fn label(self) -> &'static str {
         match self {
             RetryReason::AnyUnauthorized => "level_1",

@@ -5,7 +5,7 @@
 //! the system roots. The client certificate comes from the key store: for a
 //! PEM store its one private key with its chain, for a PKCS12 store the
 //! private key entry whose friendly name is `clientKeyAlias`. JKS and JCEKS
-//! stores cannot be read and get an error that says how to convert them.
+//! stores cannot be read, and their error explains how to convert them.
 //!
 //! Errors name the keyStore id and file, never the password.
 
@@ -38,7 +38,7 @@ pub enum TlsError {
     Settings { ssl: String, message: String },
 }
 
-/// What is wrong with one key store.
+/// A problem with one key store.
 #[derive(Debug, Error)]
 pub enum KeyStoreProblem {
     #[error("cannot be read: {0}")]
@@ -139,8 +139,8 @@ fn alpn_protocols() -> Vec<Vec<u8>> {
     vec![b"h2".to_vec(), b"http/1.1".to_vec()]
 }
 
-/// The system roots, read once per process because reading them takes tens
-/// of milliseconds and a configuration may have many endpoints.
+/// Returns the system roots. They are read once per process, because reading
+/// them takes tens of milliseconds and a configuration may have many endpoints.
 fn system_roots() -> Result<Arc<RootCertStore>, TlsError> {
     static ROOTS: OnceLock<Option<Arc<RootCertStore>>> = OnceLock::new();
     ROOTS
@@ -329,8 +329,8 @@ fn read_pkcs12(bytes: &[u8], password: Option<&Secret>) -> Result<StoreContents,
 /// The client certificates of one key store, in alias order.
 ///
 /// NOTE: with several keys and no `clientKeyAlias`, Java picks a key whose
-/// issuer the server lists as acceptable; zconnect picks the first key whose
-/// type suits a signature scheme the server offers, ignoring the issuer list.
+/// issuer the server lists as acceptable. zconnect ignores that list and picks
+/// the first key whose type suits a signature scheme the server offers.
 #[derive(Debug)]
 struct ClientKeys(Vec<Arc<CertifiedKey>>);
 

@@ -231,7 +231,7 @@ fn unquoted_value_runs_to_next_comma() {
 }
 
 #[test]
-fn unquoted_value_before_space_separated_param_is_not_split() {
+fn unquoted_value_swallows_spaced_param() {
     // Only a quoted value may be followed by a parameter without a comma, so
     // the `error` value here is the whole rest of the item.
     let challenges = parse("Bearer error=invalid_token realm=x");

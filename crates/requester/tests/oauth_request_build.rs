@@ -210,7 +210,7 @@ fn basic_header_form_encodes_colon_and_percent() {
 }
 
 #[test]
-fn basic_header_plain_encoding_sends_values_as_they_are() {
+fn basic_header_plain_encoding() {
     // base64("app:pa:ss%word")
     assert_eq!(
         basic_authorization("app", "pa:ss%word", BasicAuthEncoding::Plain).expose(),
@@ -268,7 +268,7 @@ fn server_basic_auth_ref_wins_over_caller_client() {
 }
 
 #[test]
-fn server_basic_auth_ref_without_password_is_a_public_client() {
+fn server_client_without_password_is_public() {
     let caller = caller_with_client("caller-app", Some("caller-secret"));
     let inputs = resolve_inputs(
         &oauth(GrantType::ClientCredentials),
@@ -283,7 +283,7 @@ fn server_basic_auth_ref_without_password_is_a_public_client() {
 }
 
 #[test]
-fn server_basic_auth_ref_not_supplied_is_a_configuration_error() {
+fn server_auth_data_missing_is_config_error() {
     let error = resolve_inputs(
         &oauth(GrantType::ClientCredentials),
         &server(Some("clientAuth")),

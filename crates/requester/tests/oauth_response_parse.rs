@@ -378,7 +378,7 @@ fn jwt_without_exp_uses_default() {
 }
 
 #[test]
-fn error_description_is_shortened_and_stripped_of_control_characters() {
+fn error_description_shortened_and_cleaned() {
     let description = format!("line1\nline2{}", "x".repeat(1000));
     let body =
         serde_json::json!({"error": "server_error", "error_description": description}).to_string();

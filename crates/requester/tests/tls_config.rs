@@ -66,8 +66,8 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// A server that presents `server` and, with `client_ca`, requires a client
-/// certificate issued by it.
+/// Builds a server that presents `server` and, with `client_ca`, requires a
+/// client certificate issued by it.
 fn server_config(server: &Issued, client_ca: Option<&Issued>) -> Arc<ServerConfig> {
     let builder = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -168,8 +168,8 @@ fn build(stores: Vec<KeyStore>, ssl: SslConfig) -> Result<ClientConfig, TlsError
     client_config(&config_with(stores, &ssl), &ssl)
 }
 
-/// A PKCS12 file written by p12-keystore with its Java-like defaults
-/// (PBES2 with AES-256, HMAC-SHA256).
+/// Writes a PKCS12 file with p12-keystore's Java-like defaults (PBES2 with
+/// AES-256, HMAC-SHA256).
 fn pkcs12(
     keys: &[(&str, &Issued, &Issued)],
     trusted: &[(&str, &Issued)],

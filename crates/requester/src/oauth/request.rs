@@ -57,8 +57,8 @@ pub enum TokenRequestError {
 }
 
 impl TokenRequestError {
-    /// Tells whether the caller sent too little or malformed input (answered
-    /// with 400), as opposed to a configuration that cannot work.
+    /// Tells whether the caller sent missing or malformed input, which gets
+    /// status 400, rather than the configuration being unusable.
     pub fn is_caller_error(&self) -> bool {
         !matches!(self, TokenRequestError::MissingAuthData { .. })
     }
@@ -229,7 +229,7 @@ impl TokenRequestInputs {
     }
 }
 
-/// The `grant_type` form value of a grant.
+/// Returns the `grant_type` form value of a grant.
 pub fn grant_type_value(grant_type: GrantType) -> &'static str {
     match grant_type {
         GrantType::ClientCredentials => "client_credentials",

@@ -1,6 +1,6 @@
 //! Reading an OAuth 2.0 token response (RFC 6749 sections 5.1 and 5.2), with
 //! the leniency real authorization servers need: form-urlencoded bodies,
-//! `expires_in` as a string, `token_type` in any case, and `error` answers
+//! `expires_in` as a string, `token_type` in any case, and `error` responses
 //! sent with status 200.
 
 use std::time::{Duration, SystemTime};
@@ -14,8 +14,8 @@ use zconnect_config::Secret;
 
 use crate::jwt;
 
-/// The longest lifetime a token response can give, about 136 years. Longer
-/// values are cut to it so that adding a lifetime to an `Instant` stays in
+/// The maximum lifetime a token response can give, about 136 years. Longer
+/// values are cut to it, so that adding a lifetime to an `Instant` stays in
 /// range.
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(u32::MAX as u64);
 
@@ -53,7 +53,7 @@ pub enum TokenLifetime {
     UseOnce,
 }
 
-/// Where a lifetime came from.
+/// The source of a lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifetimeSource {
     ExpiresIn,
@@ -87,9 +87,9 @@ pub enum TokenResponseError {
 }
 
 impl TokenResponseError {
-    /// Tells whether the server rejected the request (an `error` answer or a
-    /// 4xx status), where repeating it soon could lock an account, as opposed
-    /// to a fault on the server's side.
+    /// Tells whether the server rejected the request with an `error` response
+    /// or a 4xx status. Repeating such a request soon could lock an account,
+    /// unlike a retry after a fault on the server's side.
     pub fn is_rejection(&self) -> bool {
         match self {
             TokenResponseError::ErrorAnswer { .. } => true,
