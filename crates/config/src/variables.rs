@@ -10,6 +10,7 @@
 //! never touch the process environment.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::path::Path;
 
 use crate::diagnostics::{catalog, Diagnostic, Location};
@@ -34,14 +35,15 @@ pub enum VariableSource {
 }
 
 /// A `<variable>` definition with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Definition {
-    pub value: String,
-    pub location: Option<Location>,
+#[derive(Clone, PartialEq, Eq)]
+struct Definition {
+    value: String,
+    location: Option<Location>,
 }
 
-/// Every variable source of one load.
-#[derive(Debug, Clone, Default)]
+/// Every variable source of one load. `Debug` shows names only, because a
+/// variable may hold a password.
+#[derive(Clone, Default)]
 pub struct Variables {
     command_line: BTreeMap<String, String>,
     values: BTreeMap<String, Definition>,
@@ -49,6 +51,19 @@ pub struct Variables {
     predefined: BTreeMap<String, String>,
     environment: BTreeMap<String, String>,
     defaults: BTreeMap<String, Definition>,
+}
+
+impl fmt::Debug for Variables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Variables")
+            .field("command_line", &self.command_line.keys())
+            .field("values", &self.values.keys())
+            .field("bootstrap", &self.bootstrap.keys())
+            .field("predefined", &self.predefined)
+            .field("environment", &self.environment.keys())
+            .field("defaults", &self.defaults.keys())
+            .finish()
+    }
 }
 
 impl Variables {

@@ -56,7 +56,8 @@ fn merge_across_includes_and_dropins() {
     insta::assert_snapshot!(snapshot(&server));
 }
 
-/// A server.xml with one element, including `inc.xml` with `on_conflict`.
+/// Builds a server whose server.xml includes `inc.xml` with `on_conflict`
+/// written on the include.
 fn conflict_case(on_conflict: &str) -> ServerDir {
     let server = ServerDir::new();
     server.write(

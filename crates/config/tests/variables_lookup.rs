@@ -354,3 +354,34 @@ fn arithmetic_with_an_undefined_operand_is_an_undefined_reference() {
         [ExpansionProblem::Undefined { .. }]
     ));
 }
+
+#[test]
+fn variables_debug_shows_names_not_values() {
+    let options = LoadOptions {
+        command_line_vars: map(&[("cli.secret", "cli-value-1")]),
+        environment: map(&[("ENV_SECRET", "env-value-2")]),
+        ..LoadOptions::default()
+    };
+    let mut variables = Variables::new(
+        &options,
+        Path::new("/srv/s1"),
+        map(&[("boot.secret", "boot-value-3")]),
+    );
+    variables.define("pw", "variable-value-4", None);
+    variables.define_default("fallback", "default-value-5", None);
+
+    let debug = format!("{variables:?}");
+
+    for name in ["cli.secret", "ENV_SECRET", "boot.secret", "pw", "fallback"] {
+        assert!(debug.contains(name), "{name} missing from {debug}");
+    }
+    for value in [
+        "cli-value-1",
+        "env-value-2",
+        "boot-value-3",
+        "variable-value-4",
+        "default-value-5",
+    ] {
+        assert!(!debug.contains(value), "{value} shown in {debug}");
+    }
+}
