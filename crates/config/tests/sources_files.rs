@@ -381,3 +381,18 @@ fn sources_nested_server_element_is_ignored_with_a_warning() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].location.as_ref().map(|l| l.line), Some(2));
 }
+
+#[test]
+fn sources_missing_path_reads_nothing_around_it() {
+    let server = ServerDir::new();
+    server.write("bootstrap.properties", "a=1\n");
+    let missing = server.path().join("nope.xml");
+
+    let failure = zconnect_config::sources::read_configuration(&missing, &LoadOptions::default())
+        .expect_err("missing file");
+
+    assert!(failure.unreadable);
+    assert_eq!(failure.attempted, vec![missing]);
+    assert!(failure.sources.is_empty());
+    assert!(failure.diagnostics[0].message.contains("does not exist"));
+}

@@ -12,7 +12,7 @@ mod walk;
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{catalog, Diagnostic, Location};
 use crate::load::{LoadFailure, LoadOptions, SourceFile};
 use crate::merge;
 use crate::tree::MergedDocument;
@@ -45,6 +45,27 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
     let (server_xml, server_dir) = locate(path);
     let mut files = FileReader::new(options.limits);
     let mut diagnostics = Vec::new();
+
+    // A missing server.xml fails before anything else is read, so that a
+    // mistyped path never reads bootstrap.properties or dropins from
+    // whatever folder happens to hold it.
+    if !server_xml.exists() {
+        let message = format!(
+            "{} does not exist: give the path of a server.xml or of the folder that holds it",
+            server_xml.display()
+        );
+        let location = Location {
+            file: server_xml.clone(),
+            line: 1,
+            column: 1,
+        };
+        return Err(LoadFailure {
+            unreadable: true,
+            diagnostics: vec![Diagnostic::new(&catalog::FILE_UNREADABLE, message).at(location)],
+            sources: Vec::new(),
+            attempted: vec![server_xml],
+        });
+    }
 
     let bootstrap = bootstrap::load(&server_dir, &mut files, &mut diagnostics);
     let variables = Variables::new(options, &server_dir, bootstrap);
