@@ -93,10 +93,12 @@ pub fn build_first_snapshot(
     Ok((snapshot, record))
 }
 
-/// The files an attempt read or tried to read, which join the watched set.
+/// The files an attempt read or tried to read, which join the watched set,
+/// and the content hashes of those it read.
 #[derive(Debug)]
 pub struct Attempt {
     pub files: Vec<PathBuf>,
+    pub read: Vec<SourceFile>,
 }
 
 /// Runs one reload attempt and records its outcome in the state, the logs and
@@ -130,16 +132,21 @@ pub async fn attempt(
         }),
     };
 
+    let read: Vec<SourceFile>;
     let outcome = match loaded {
         Err(failure) => {
             let files = failure_files(&failure);
+            read = failure.sources.clone();
             let error = rejection_text(
                 &failure.diagnostics,
                 "the files are not well-formed or cannot be read",
             );
             Outcome::rejected(error, failure.diagnostics, files)
         }
-        Ok(loaded) => apply_loaded(state, listeners, loaded).await,
+        Ok(loaded) => {
+            read = loaded.sources.clone();
+            apply_loaded(state, listeners, loaded).await
+        }
     };
 
     let duration = clock.elapsed();
@@ -186,6 +193,7 @@ pub async fn attempt(
 
     Attempt {
         files: outcome.files,
+        read,
     }
 }
 

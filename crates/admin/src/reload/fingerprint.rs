@@ -87,6 +87,29 @@ impl Fingerprint {
     }
 }
 
+impl Fingerprint {
+    /// Marks every file whose content differs from what a load read, so the
+    /// next comparison sees a change made between that load and this fingerprint.
+    /// Returns whether any file was marked.
+    pub fn mark_changed_since(&mut self, read: &[zconnect_config::SourceFile]) -> bool {
+        let mut marked = false;
+        for source in read {
+            let Some(state) = self.files.get_mut(&source.path) else {
+                continue;
+            };
+            let same = match state {
+                FileState::Content { sha256, .. } => hex::encode(*sha256) == source.sha256,
+                _ => false,
+            };
+            if !same {
+                *state = FileState::Unreadable(std::io::ErrorKind::Other);
+                marked = true;
+            }
+        }
+        marked
+    }
+}
+
 fn file_state(path: &Path) -> FileState {
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,

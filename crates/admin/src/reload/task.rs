@@ -52,7 +52,18 @@ pub fn spawn_reload_task(
     first_files: Vec<PathBuf>,
 ) -> ReloadTask {
     let (stop, stop_receiver) = oneshot::channel();
-    let handle = tokio::spawn(run(state, listeners, commands, stop_receiver, first_files));
+    // The first fingerprint is taken now, not when the task first runs, so a
+    // change made right after start is still seen.
+    let set = watched_set(&state, &first_files);
+    let mut baseline = Fingerprint::take(&set);
+    let changed_since_load = baseline.mark_changed_since(&state.snapshot.load().loaded.sources);
+    let start = Start {
+        set,
+        baseline,
+        first_files,
+        changed_since_load,
+    };
+    let handle = tokio::spawn(run(state, listeners, commands, stop_receiver, start));
     ReloadTask {
         stop: Some(stop),
         handle,
@@ -68,25 +79,34 @@ struct Watching {
     last_attempt: Vec<PathBuf>,
 }
 
+/// The watched state when the task is spawned.
+struct Start {
+    set: WatchedSet,
+    baseline: Fingerprint,
+    first_files: Vec<PathBuf>,
+    changed_since_load: bool,
+}
+
 async fn run(
     state: Arc<AppState>,
     mut listeners: Listeners,
     mut commands: mpsc::Receiver<ReloadCommand>,
     mut stop: oneshot::Receiver<()>,
-    first_files: Vec<PathBuf>,
+    start: Start,
 ) {
     let (events_sender, mut events) = mpsc::unbounded_channel();
-    let set = watched_set(&state, &first_files);
     let mut watching = Watching {
         watcher: DirectoryWatcher::new(events_sender),
-        baseline: Fingerprint::take(&set),
-        set,
-        last_attempt: first_files,
+        baseline: start.baseline,
+        set: start.set,
+        last_attempt: start.first_files,
     };
     watching.watcher.update(watching.set.directories());
 
     let quiet_period = state.options.reload_quiet_period;
-    let mut quiet_until: Option<Instant> = None;
+    let mut quiet_until: Option<Instant> = start
+        .changed_since_load
+        .then(|| Instant::now() + quiet_period);
     let mut next_poll = Instant::now() + monitor_interval(&state);
 
     loop {
@@ -158,6 +178,7 @@ async fn reload(
     let before = Fingerprint::take(&watching.set);
     let outcome = attempt(state, listeners, trigger).await;
     watching.last_attempt = outcome.files;
+    let read = outcome.read;
 
     watching.set = watched_set(state, &watching.last_attempt);
     watching.watcher.update(watching.set.directories());
@@ -175,7 +196,15 @@ async fn reload(
             *entry = names.clone();
         }
     }
-    if Fingerprint::take(&watching.set) != baseline {
+    // New files are compared with what the load read. Files watched before
+    // already keep their state from before the load, and comparing them again
+    // could repeat reloads forever if the two hashes ever disagreed.
+    let new_files: Vec<_> = read
+        .into_iter()
+        .filter(|source| !before.files.contains_key(&source.path))
+        .collect();
+    let changed_during_load = baseline.mark_changed_since(&new_files);
+    if changed_during_load || Fingerprint::take(&watching.set) != baseline {
         *quiet_until = Some(Instant::now() + quiet_period);
     }
     watching.baseline = baseline;
