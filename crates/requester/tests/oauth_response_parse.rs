@@ -116,6 +116,18 @@ fn error_with_access_token_still_fails() {
 }
 
 #[test]
+fn null_or_empty_error_is_no_error() {
+    for error in ["null", r#""""#] {
+        let body = format!(r#"{{"access_token":"T","error":{error}}}"#);
+        assert_eq!(
+            parse_json(&body).unwrap().token,
+            Secret::new("T"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
 fn error_answer_with_status_400() {
     let error = parse_as(
         400,

@@ -136,7 +136,12 @@ pub fn parse_token_response(
         .map(str::to_owned);
     let fields = parse_fields(content_type.as_deref(), body);
 
-    if let Some(error) = fields.as_ref().and_then(|fields| fields.get("error")) {
+    // Some servers send `"error": null` or `""` with a token, which is no error.
+    let error = fields
+        .as_ref()
+        .and_then(|fields| fields.get("error"))
+        .filter(|error| !error.is_null() && error.as_str() != Some(""));
+    if let Some(error) = error {
         return Err(TokenResponseError::ErrorAnswer {
             status,
             error: error_text(error),
