@@ -134,7 +134,7 @@ fn insert_location(entry: &mut Map<String, Json>, location: &Location, server_di
     entry.insert("line".to_owned(), json!(location.line));
 }
 
-/// A file path relative to the server directory when it is inside it.
+/// Returns a file path relative to the server directory when it is inside it.
 pub fn display_path(file: &Path, server_dir: &Path) -> String {
     file.strip_prefix(server_dir)
         .unwrap_or(file)

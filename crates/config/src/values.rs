@@ -1,8 +1,8 @@
-//! Conversion of raw attribute strings to typed values, one function per
+//! Converts raw attribute strings to typed values, one function per
 //! value type of the schema.
 //!
 //! Every error names the value (never a password) and the expected form, so
-//! the caller can build a diagnostic that tells the user what to write.
+//! the caller can build a diagnostic that shows the user what to write.
 
 mod duration;
 mod json_path;
@@ -17,7 +17,7 @@ pub use duration::{parse_duration, ParsedDuration};
 pub use json_path::{parse_json_path, JsonPathSegment};
 pub use password::{decode_password, encode_xor, verify_hash, PasswordValue};
 
-/// Why a raw value does not convert to its attribute's type.
+/// Reason a raw value does not convert to its attribute's type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
     #[error("`{value}` is not a boolean: write `true` or `false`")]
@@ -88,7 +88,7 @@ pub enum Value {
 }
 
 impl Value {
-    /// The value as JSON for the effective configuration, secrets masked.
+    /// Returns the value as JSON for the effective configuration, secrets masked.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::json;
         match self {

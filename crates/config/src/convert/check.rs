@@ -258,7 +258,7 @@ fn check_required(checked: &mut Checked, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The catalog entry for a missing attribute: z/OS Connect's own message
+/// Returns the catalog entry for a missing attribute: z/OS Connect's own message
 /// where it has one.
 fn missing_message(element: &str, attribute: &str) -> &'static MessageDef {
     match (element, attribute) {
@@ -328,9 +328,9 @@ fn child_path(parent: &str, child: &MergedElement) -> String {
     }
 }
 
-/// Merges every occurrence of a nested singleton into one, later attributes
-/// winning; with no occurrence, an empty one at the parent's position so
-/// that defaults and required checks still apply.
+/// Merges every occurrence of a nested singleton into one, and later
+/// attributes win. With no occurrence it returns an empty element at the
+/// parent's position, so that defaults and required checks still apply.
 fn merge_occurrences(
     occurrences: &[&MergedElement],
     name: &str,

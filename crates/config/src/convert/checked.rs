@@ -8,7 +8,7 @@ use crate::schema::{AttributeSchema, ElementKind, ElementSchema};
 use crate::tree::{MergedAttribute, MergedElement};
 use crate::values::{PasswordValue, Value};
 
-/// Where an attribute value came from.
+/// Source of an attribute value: written in a file, or the schema default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Origin {
     Written(Location),

@@ -1,10 +1,11 @@
 //! Converts the merged element tree to the typed [`Config`], driven by the
 //! schema, collecting every diagnostic.
 //!
-//! The stages: schema checks per element (names, values, defaults, required
-//! attributes); references; rules of single element kinds; leaving out the
-//! elements that depend on invalid ones; then building the model, the
-//! requesters and the effective view from what is still valid.
+//! The stages run in this order. Each element goes through the schema checks
+//! (names, values, defaults, required attributes). References are resolved,
+//! then the rules of single element kinds run. Elements that depend on
+//! invalid ones are left out. Finally the model, the requesters and the
+//! effective view are built from what is still valid.
 
 mod build;
 mod check;
@@ -178,7 +179,7 @@ fn valid_of<'a>(elements: &'a [Checked], kind: &'a str) -> impl Iterator<Item = 
         .filter(move |element| element.kind() == kind && element.valid)
 }
 
-/// The `ssl` that connections without `sslCertsRef` use: `sslDefault`
+/// Finds the `ssl` that connections without `sslCertsRef` use: `sslDefault`
 /// `outboundSSLRef`, else its `sslRef`, else `defaultSSLConfig` when defined.
 fn default_ssl(elements: &[Checked], index: &Index) -> Option<usize> {
     if let Some(ssl_default) = first_valid(elements, "sslDefault") {
@@ -315,7 +316,7 @@ fn check_caller_security(
     }
 }
 
-/// The effective view in document order: valid used elements and elements
+/// Builds the effective view in document order: valid used elements and elements
 /// recognised but not used; invalid elements are left out.
 fn effective_view(
     document: &[MergedElement],

@@ -5,7 +5,7 @@ use crate::diagnostics::{catalog, Diagnostic};
 use crate::schema::{self, ElementSchema, ELEMENTS, RECOGNISED_ELEMENTS};
 use crate::tree::{MergedAttribute, MergedElement};
 
-/// The closest candidate that equals `name` ignoring case or is at most two
+/// Returns the closest candidate that equals `name` ignoring case or is at most two
 /// edits away from it.
 pub(crate) fn suggest<'a>(
     name: &str,

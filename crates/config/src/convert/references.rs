@@ -37,7 +37,7 @@ impl Index {
         Index { by_id }
     }
 
-    /// The element with this id whose kind is one of `kinds`.
+    /// Finds the element with this id whose kind is one of `kinds`.
     pub fn find(&self, id: &str, kinds: &[&str]) -> Option<usize> {
         self.by_id
             .get(id)?

@@ -14,8 +14,8 @@ use crate::model::{
 };
 use crate::tree::MergedElement;
 
-/// The `connectionRef` application property of a `webApplication`, with
-/// where its value was written; the last one wins.
+/// Returns the `connectionRef` application property of a `webApplication`
+/// and where its value was written; the last one wins.
 pub(crate) fn connection_property(element: &MergedElement) -> Option<(String, Location)> {
     element
         .children
@@ -114,7 +114,7 @@ fn inherit(element: &Checked, parent: &Inherited) -> Inherited {
     }
 }
 
-/// What the requesters stage found, for the security warnings.
+/// Result of the requesters stage, with the flags the security warnings need.
 pub(crate) struct RequesterSummary {
     pub requesters: ApiRequesters,
     /// Whether authenticated callers are required anywhere: by the level
@@ -259,7 +259,7 @@ pub(crate) fn build(
     }
 }
 
-/// The requester name of a `webApplication`: `name`, else a written `id`,
+/// Returns the requester name of a `webApplication`: `name`, else a written `id`,
 /// else the file name of `location` without its extension.
 fn requester_name(element: &Checked) -> String {
     if let Some(name) = element

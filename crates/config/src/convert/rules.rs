@@ -236,8 +236,8 @@ pub(crate) fn default_ssl_edges(elements: &[Checked], default_ssl: Option<usize>
 }
 
 /// Checks the key stores that an endpoint or authorization server needs,
-/// directly or through the default SSL configuration. Stores nobody needs
-/// are not checked, so an unused JKS store is no error.
+/// directly or through the default SSL configuration. Other stores are not
+/// checked, so an unused JKS store is no error.
 pub(crate) fn check_key_stores(
     elements: &mut [Checked],
     edges: &[Edge],

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::Diagnostic;
 
 /// Renders a diagnostic as text: `file:line:col: severity ID message`, then,
-/// when `source` holds the file's content, the source line with a caret under
+/// when `source` contains the file's content, the source line with a caret under
 /// the column. Without a location the first line is `severity ID message`.
 pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
     let mut text = String::new();
@@ -39,7 +39,7 @@ pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
     text
 }
 
-/// The 1-based line of `source`, without its line ending.
+/// Returns the 1-based line of `source`, without its line ending.
 fn source_line(source: &str, line: u32) -> Option<&str> {
     let index = usize::try_from(line).ok()?.checked_sub(1)?;
     source
