@@ -60,6 +60,7 @@ fn example(id: &str) -> Option<Example> {
         "ZCN8013W" => Load(&[("server.xml", "<server>\n  <logging traceSpecification=\"${10/0}\"/>\n</server>\n")]),
         "ZCN0104W" => Load(&[("server.xml", "<server>\n  <zosconnect_authData id=\"${name}\" user=\"u\"/>\n</server>\n")]),
         "ZCN8014W" => Load(&[("server.xml", "<server>\n  <logging traceSpecification=\"a\" TRACESPECIFICATION=\"b\"/>\n</server>\n")]),
+        "ZCN0085W" => Load(&[("server.xml", "<server>\n  <server><logging traceSpecification=\"a\"/></server>\n</server>\n")]),
         "ZCN0102I" => Load(&[
             ("server.xml", "<server>\n  <include location=\"a.xml\"/>\n  <logging traceSpecification=\"b\"/>\n</server>\n"),
             ("a.xml", "<server>\n  <logging traceSpecification=\"a\"/>\n</server>\n"),
