@@ -94,3 +94,77 @@ impl AdminAccess {
         .details("Roles come from administrator-role, and from the adminGroup, operationsGroup and readerGroup attributes of apiRequester, zosconnect_apiRequesters or the global...Group attributes of zosconnect_zosConnectManager.")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+
+    use prometheus_client::registry::Registry;
+    use zconnect_config::effective::EffectiveConfig;
+    use zconnect_config::Loaded;
+    use zconnect_requester::{Client, RequesterOptions, SharedState};
+
+    use crate::metrics::ServerMetrics;
+    use crate::options::ServerOptions;
+    use crate::reload::{ReloadRecord, Trigger};
+    use crate::state::Snapshot;
+
+    /// State with an empty configuration (no registry) listening on `address`.
+    fn state_listening_on(address: &str) -> AppState {
+        let config = Arc::new(Config::default());
+        let shared = SharedState::new(RequesterOptions::default());
+        let client = Client::build(config.clone(), shared.clone(), None).expect("client");
+        let snapshot = Snapshot {
+            generation: 1,
+            loaded_at: SystemTime::now(),
+            loaded: Loaded {
+                config,
+                effective: Arc::new(EffectiveConfig::default()),
+                diagnostics: Vec::new(),
+                sources: Vec::new(),
+            },
+            client: Arc::new(client),
+            kept_elements: Vec::new(),
+        };
+        let mut registry = Registry::default();
+        let metrics = ServerMetrics::register(&mut registry);
+        let record = ReloadRecord {
+            trigger: Trigger::Start,
+            result: None,
+            error: None,
+            started_at: SystemTime::now(),
+            duration: Duration::ZERO,
+            diagnostics: Vec::new(),
+        };
+        let (commands, _receiver) = tokio::sync::mpsc::channel(1);
+        let state = AppState::new(
+            snapshot,
+            shared,
+            ServerOptions::new("server.xml"),
+            metrics,
+            registry,
+            record,
+            commands,
+        );
+        state.set_listening(vec![address.parse().expect("socket address")]);
+        state
+    }
+
+    #[test]
+    fn no_registry_on_loopback_is_open() {
+        let state = state_listening_on("127.0.0.1:9080");
+        let access = AdminAccess::of(&state, &Config::default(), &HeaderMap::new());
+        assert!(matches!(access, Ok(AdminAccess::Open)));
+    }
+
+    #[test]
+    fn no_registry_on_all_interfaces_is_forbidden() {
+        let state = state_listening_on("0.0.0.0:9080");
+        let error = AdminAccess::of(&state, &Config::default(), &HeaderMap::new())
+            .expect_err("admin API closed");
+        assert_eq!(error.status, StatusCode::FORBIDDEN);
+        assert!(error.message.contains("basicRegistry"), "{}", error.message);
+    }
+}
