@@ -22,58 +22,59 @@ use zconnect_requester::{
 use zconnect_sandbox::Sandbox;
 
 fn config(sandbox: &Sandbox) -> Config {
-    let mut config = Config::default();
-    config.endpoint_connections = BTreeMap::from([(
-        "api".to_owned(),
-        EndpointConnection {
-            id: "api".to_owned(),
-            scheme: Scheme::Http,
-            host: "127.0.0.1".to_owned(),
-            port: sandbox.port(),
-            domain_base_path: "/api".to_owned(),
-            basic_auth: None,
-            authentication: Some(Authentication::OAuth("oauth".to_owned())),
-            ssl: None,
-            connection_timeout: Duration::from_secs(5),
-            receive_timeout: Duration::from_secs(5),
-        },
-    )]);
-    config.oauth_configs = BTreeMap::from([(
-        "oauth".to_owned(),
-        OAuthConfig {
-            id: "oauth".to_owned(),
-            grant_type: GrantType::ClientCredentials,
-            auth_server: "as".to_owned(),
-            token_retry_check_level: RetryCheckLevel::InvalidTokenChallenge,
-            scope: None,
-            audience: None,
-            resource: None,
-            token_expiry_margin: Duration::from_secs(1),
-            token_replace_interval: Duration::from_secs(5),
-            default_token_lifetime: Duration::from_secs(300),
-        },
-    )]);
-    config.authorization_servers = BTreeMap::from([(
-        "as".to_owned(),
-        AuthorizationServer {
-            id: "as".to_owned(),
-            token_endpoint: sandbox.token_url(),
-            basic_auth: Some("client".to_owned()),
-            ssl: None,
-            connection_timeout: Duration::from_secs(5),
-            receive_timeout: Duration::from_secs(5),
-            basic_auth_encoding: BasicAuthEncoding::Form,
-        },
-    )]);
-    config.auth_data = BTreeMap::from([(
-        "client".to_owned(),
-        AuthData {
-            id: "client".to_owned(),
-            user: "bench".to_owned(),
-            password: Some(Secret::new("bench-secret")),
-        },
-    )]);
-    config
+    Config {
+        endpoint_connections: BTreeMap::from([(
+            "api".to_owned(),
+            EndpointConnection {
+                id: "api".to_owned(),
+                scheme: Scheme::Http,
+                host: "127.0.0.1".to_owned(),
+                port: sandbox.port(),
+                domain_base_path: "/api".to_owned(),
+                basic_auth: None,
+                authentication: Some(Authentication::OAuth("oauth".to_owned())),
+                ssl: None,
+                connection_timeout: Duration::from_secs(5),
+                receive_timeout: Duration::from_secs(5),
+            },
+        )]),
+        oauth_configs: BTreeMap::from([(
+            "oauth".to_owned(),
+            OAuthConfig {
+                id: "oauth".to_owned(),
+                grant_type: GrantType::ClientCredentials,
+                auth_server: "as".to_owned(),
+                token_retry_check_level: RetryCheckLevel::InvalidTokenChallenge,
+                scope: None,
+                audience: None,
+                resource: None,
+                token_expiry_margin: Duration::from_secs(1),
+                token_replace_interval: Duration::from_secs(5),
+                default_token_lifetime: Duration::from_secs(300),
+            },
+        )]),
+        authorization_servers: BTreeMap::from([(
+            "as".to_owned(),
+            AuthorizationServer {
+                id: "as".to_owned(),
+                token_endpoint: sandbox.token_url(),
+                basic_auth: Some("client".to_owned()),
+                ssl: None,
+                connection_timeout: Duration::from_secs(5),
+                receive_timeout: Duration::from_secs(5),
+                basic_auth_encoding: BasicAuthEncoding::Form,
+            },
+        )]),
+        auth_data: BTreeMap::from([(
+            "client".to_owned(),
+            AuthData {
+                id: "client".to_owned(),
+                user: "bench".to_owned(),
+                password: Some(Secret::new("bench-secret")),
+            },
+        )]),
+        ..Config::default()
+    }
 }
 
 fn call_overhead(criterion: &mut Criterion) {
