@@ -278,6 +278,15 @@ mod tests {
     }
 
     #[test]
+    fn message_ids_are_in_the_catalog() {
+        let catalog = zconnect_config::diagnostics::catalog::ALL;
+        for kind in ErrorKind::ALL {
+            let id = kind.message_id();
+            assert!(catalog.iter().any(|def| def.id == id), "{id} of {kind:?}");
+        }
+    }
+
+    #[test]
     fn json_carries_id_text_and_details() {
         let error = CallError::new(ErrorKind::DotSegment, "The path contains '..'.")
             .with_details("path /a/../b");

@@ -103,4 +103,25 @@ catalog! {
     REQUESTER_CONNECTION_MISSING = "ZCN8603W", Warning, None, "An API requester has no endpoint connection from its archive or server.xml; it is listed but its calls are answered 503.";
     REQUESTER_CONNECTION_UNKNOWN = "ZCN8604E", Error, None, "The connectionRef of an API requester archive names no zosconnect_endpointConnection; the requester is listed but its calls are answered 503.";
     OPERATION_NOT_DEFINED = "ZCN1132E", Error, Some("BAQR1132E"), "A call's method and path match no operation of the API requester's archive; the call is answered 404.";
+
+    // API requester calls: failures returned to the caller and decisions logged.
+    CALL_UNKNOWN_REQUESTER = "ZCN8501E", Error, None, "A call names an API requester that does not exist; it is answered 404.";
+    CALL_DOT_SEGMENT = "ZCN8502E", Error, None, "A call's operation path has a '.' or '..' segment, plain or as %2e; it is answered 400.";
+    CALL_CREDENTIAL_HEADER_INVALID = "ZCN8503E", Error, None, "A BAQHAPI-* credential header of a call is repeated, not UTF-8 or not in name=value,... form; it is answered 400.";
+    CALL_CREDENTIALS_MISSING = "ZCN8504E", Error, None, "A call lacks credentials its grant needs (username, password or client id); it is answered 400.";
+    CALL_BODY_TOO_LARGE = "ZCN8505E", Error, None, "A call's request body is over --max-request-body; it is answered 413.";
+    CALL_NOT_AUTHENTICATED = "ZCN8506E", Error, None, "A caller sent no valid credentials for zconnect; the call is answered 401.";
+    CALL_NOT_AUTHORIZED = "ZCN8507E", Error, None, "A caller is not in a group allowed to call the API requester; the call is answered 403.";
+    CALL_REQUESTER_UNAVAILABLE = "ZCN8508E", Error, None, "The API requester is stopped, has no endpoint connection or an invalid configuration; the call is answered 503.";
+    CALL_TOKEN_REQUEST_FAILED = "ZCN8510E", Error, None, "A token request failed (connection, TLS, an error answer or an unreadable answer); the call is answered 502.";
+    CALL_TOKEN_REQUEST_TIMED_OUT = "ZCN8511E", Error, None, "The authorization server did not answer a token request within its timeouts; the call is answered 504.";
+    CALL_TOKEN_REQUEST_PAUSED = "ZCN8512E", Error, None, "A token request for the same credentials failed recently and its pause has not ended; the call is answered 502.";
+    CALL_ENDPOINT_UNREACHABLE = "ZCN8520E", Error, None, "The endpoint refused the connection, was not resolved, failed TLS or closed the connection; the call is answered 502.";
+    CALL_ENDPOINT_CONNECT_TIMED_OUT = "ZCN8521E", Error, None, "No connection to the endpoint within connectionTimeout; the call is answered 504 with return code 2.";
+    CALL_ENDPOINT_RECEIVE_TIMED_OUT = "ZCN8522E", Error, None, "The endpoint sent no response headers within receiveTimeout; the call is answered 504 with return code 4.";
+    CALL_RESPONSE_BODY_STALLED = "ZCN8523W", Warning, None, "The endpoint paused a response body longer than receiveTimeout; the body was cut off.";
+    CALL_RETRIED = "ZCN8530I", Info, None, "The endpoint returned 401 and tokenRetryCheckLevel allows a retry; the call is sent once more with a newer token.";
+    CALL_NOT_RETRIED = "ZCN8531I", Info, None, "The endpoint returned 401 and the call is not retried (level 3 without a Bearer invalid_token challenge, tokenReplaceInterval, or a streamed body).";
+    CALL_AUTH_TOKEN_DROPPED = "ZCN8532I", Info, None, "The endpoint returned 401 to a zosconnect_authToken token; the cached token is dropped and the 401 goes back.";
+    CALL_INTERNAL_ERROR = "ZCN7033E", Error, Some("BAQR7033E"), "An API requester call failed inside zconnect; it is answered 500.";
 }
