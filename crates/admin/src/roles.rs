@@ -9,7 +9,7 @@ use zconnect_config::Config;
 
 use crate::auth::Caller;
 
-/// What a caller may do, from least to most.
+/// Permission level of an admin API caller, ordered from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     /// GET routes.
@@ -54,7 +54,7 @@ impl<'a> RoleGroups<'a> {
     }
 }
 
-/// The highest role the caller holds in this scope, if any.
+/// Returns the highest role the caller has in this scope, if any.
 pub fn role_of(caller: &Caller, config: &Config, groups: RoleGroups<'_>) -> Option<Role> {
     let administrator = &config.administrator_role;
     let is_admin = administrator.users.contains(&caller.user)

@@ -85,8 +85,8 @@ impl Server {
         Ok(Server { state, reload })
     }
 
-    /// The address the server listens on now, if any. It changes when a
-    /// reload moves the listener.
+    /// Returns the address the server listens on now, if any. It changes when
+    /// a reload moves the listener.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.state.listening().first().copied()
     }

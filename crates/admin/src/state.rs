@@ -1,5 +1,5 @@
-//! What every request reads: one snapshot of the running configuration, swapped
-//! whole at each reload, and the state that lives for the whole process.
+//! The snapshot of the running configuration that every request reads,
+//! swapped whole at each reload, and the state that lives for the whole process.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -46,11 +46,11 @@ impl Snapshot {
 /// A request to the reload task.
 #[derive(Debug)]
 pub enum ReloadCommand {
-    /// `POST /zosConnect/config/refresh`: reload now and answer when done.
+    /// `POST /zosConnect/config/refresh`: reload now and reply when done.
     Refresh(oneshot::Sender<RefreshAnswer>),
 }
 
-/// The reload task's answer to a refresh.
+/// The reload task's reply to a refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefreshAnswer {
     Done,
@@ -100,7 +100,7 @@ impl AppState {
         }
     }
 
-    /// The status a requester has now: the admin API's change, else the configured one.
+    /// Returns the status a requester has now: the admin API's change, else the configured one.
     pub fn requester_status(&self, requester: &ApiRequester) -> RequesterStatus {
         lock(&self.status_overrides)
             .get(&requester.name)
@@ -128,7 +128,7 @@ impl AppState {
         *lock(&self.listening) = addresses;
     }
 
-    /// Whether every address the server listens on is a loopback address.
+    /// Tells whether every address the server listens on is a loopback address.
     pub fn loopback_only(&self) -> bool {
         let addresses = lock(&self.listening);
         !addresses.is_empty() && addresses.iter().all(|address| address.ip().is_loopback())

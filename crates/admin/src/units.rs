@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// Parses a byte size: a bare number of bytes, or a number followed by `B`,
-/// `KiB`, `MiB` or `GiB` (binary units; `KB`, `MB`, `GB` are read the same).
+/// `KiB`, `MiB` or `GiB`. Units are binary, and `KB`, `MB`, `GB` are read the same.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text

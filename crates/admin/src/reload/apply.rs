@@ -18,7 +18,7 @@ use crate::messages;
 use crate::options::ServerOptions;
 use crate::state::{AppState, Snapshot};
 
-/// Why the server could not start.
+/// Failure to start the server.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("the configuration cannot be loaded: {}", summarise(&.0.diagnostics))]
@@ -32,7 +32,7 @@ pub enum StartError {
 }
 
 impl StartError {
-    /// Every diagnostic that explains the failure, for printing.
+    /// Returns every diagnostic that explains the failure, for printing.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             StartError::Load(failure) => &failure.diagnostics,
@@ -47,7 +47,7 @@ fn summarise(diagnostics: &[Diagnostic]) -> String {
     format!("{errors} error(s)")
 }
 
-/// The file zconnect reads first: `server.xml` itself, or inside the directory.
+/// Returns the file zconnect reads first: `server.xml` itself, or inside the directory.
 pub fn main_file(config_path: &Path) -> PathBuf {
     if config_path.is_dir() {
         config_path.join("server.xml")
@@ -336,7 +336,7 @@ fn keep_previous(
     (loaded, kept)
 }
 
-/// Whether two loads read the same files with the same content.
+/// Tells whether two loads read the same files with the same content.
 fn same_content(running: &[SourceFile], new: &[SourceFile]) -> bool {
     let mut running: Vec<_> = running.iter().collect();
     let mut new: Vec<_> = new.iter().collect();
@@ -374,7 +374,7 @@ fn rejection_text(diagnostics: &[Diagnostic], fallback: &str) -> String {
     }
 }
 
-/// A diagnostic as one log line: message id first, then position and message.
+/// Formats a diagnostic as one log line: message id first, then position and message.
 pub fn diagnostic_line(diagnostic: &Diagnostic) -> String {
     match &diagnostic.location {
         Some(location) => format!("{} {location}: {}", diagnostic.id(), diagnostic.message),

@@ -2,7 +2,7 @@
 //!
 //! The route resolves the requester in one snapshot, checks its status and
 //! connection, authenticates and authorizes the caller, limits the body, and
-//! hands the call to the requester crate. Every answer carries `BAQ-Return-Code`.
+//! hands the call to the requester crate. Every response carries `BAQ-Return-Code`.
 
 use std::io;
 use std::pin::Pin;
@@ -53,6 +53,7 @@ pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Respo
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
     if declared_length.is_some_and(|length| length > max) {
+        tracing::warn!(requester = %target.requester, max, "API requester call rejected: the body is over --max-request-body");
         return failure(body_too_large(&target.requester, max));
     }
 

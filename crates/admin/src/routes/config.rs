@@ -56,7 +56,7 @@ pub async fn status(
     Ok(Json(status_object(&state)))
 }
 
-/// `POST /zosConnect/config/refresh`: reload now and answer the status.
+/// `POST /zosConnect/config/refresh`: reload now and return the status.
 pub async fn refresh(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -98,7 +98,7 @@ pub async fn refresh(
     }
 }
 
-/// The status object: running generation, its files, and the last attempt.
+/// Builds the status object: running generation, its files, and the last attempt.
 pub fn status_object(state: &AppState) -> Value {
     let snapshot = state.snapshot.load_full();
     let record = state.last_reload();

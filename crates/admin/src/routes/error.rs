@@ -1,4 +1,4 @@
-//! Error answers of the admin API and of the API requester route, in the shape
+//! Error responses of the admin API and of the API requester route, in the shape
 //! z/OS Connect's admin API uses: `{"errorMessage": "<id>: <text>", "errorDetails": "..."}`.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -10,14 +10,14 @@ pub const RETURN_CODE_HEADER: &str = "BAQ-Return-Code";
 /// Return code of a call that failed in zconnect or could not reach the endpoint.
 pub const RETURN_CODE_FAILED: u8 = 2;
 
-/// An error answer with its status and message id.
+/// An error response with its status and message id.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub id: &'static str,
     pub message: String,
     pub details: String,
-    /// Set on API requester calls, where every answer carries `BAQ-Return-Code`.
+    /// Set on API requester calls, where every response carries `BAQ-Return-Code`.
     pub return_code: Option<u8>,
     /// Set on 401 answers: the `WWW-Authenticate` challenge.
     pub challenge: bool,

@@ -160,7 +160,7 @@ pub async fn archive_operation(
 }
 
 // NOTE: deploying, updating and deleting .ara archives through the admin API
-// comes with the archive support; until then these routes answer 501.
+// comes with the archive support. Until then these routes return 501.
 fn archives_not_available() -> ApiError {
     ApiError::new(
         StatusCode::NOT_IMPLEMENTED,

@@ -23,7 +23,7 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// The object of `GET /zosConnect/apiRequesters`: the summary fields plus
+/// Builds the object of `GET /zosConnect/apiRequesters`: the summary fields plus
 /// `connectionRef`, the name IBM's zosconnect-node client reads from the list.
 pub fn list_item(state: &AppState, requester: &ApiRequester, base_url: &str) -> Value {
     let mut object = summary(state, requester, base_url);
@@ -31,7 +31,7 @@ pub fn list_item(state: &AppState, requester: &ApiRequester, base_url: &str) -> 
     object
 }
 
-/// The object of `GET /zosConnect/apiRequesters/{name}` and of a status change.
+/// Builds the object of `GET /zosConnect/apiRequesters/{name}` and of a status change.
 pub fn details(
     state: &AppState,
     config: &Config,
