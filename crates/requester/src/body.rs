@@ -50,7 +50,7 @@ impl RequestBody {
         }
     }
 
-    /// A body read as it arrives; `content_length` is the caller's
+    /// Creates a body read as it arrives; `content_length` is the caller's
     /// `Content-Length`, when it sent one.
     pub fn from_stream<S>(stream: S, content_length: Option<u64>) -> RequestBody
     where
@@ -159,7 +159,7 @@ impl ResponseBody {
         }
     }
 
-    /// A body already in memory, with no pause limit.
+    /// Creates a body already in memory, with no pause limit.
     pub fn from_bytes(bytes: impl Into<Bytes>) -> ResponseBody {
         let bytes: Bytes = bytes.into();
         ResponseBody {

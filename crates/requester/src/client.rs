@@ -180,6 +180,10 @@ fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Res
 
     let mut builder = reqwest::Client::builder()
         .connect_timeout(settings.connection_timeout)
+        // NOTE: reqwest counts this from the start of the request, connection
+        // and upload included, to the response headers, and then for each
+        // pause in the body; receiveTimeout is meant to start once the request
+        // is sent, so an upload slower than receiveTimeout times out here.
         .read_timeout(settings.receive_timeout)
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()

@@ -35,7 +35,7 @@ pub enum ErrorKind {
     /// The token request failed: refused connection, DNS or TLS failure, an
     /// error answer or an unreadable answer.
     TokenRequestFailed,
-    /// The authorization server did not answer within its timeouts.
+    /// The authorization server sent no response within its timeouts.
     TokenRequestTimedOut,
     /// An earlier token request for the same credentials failed and its pause
     /// has not ended.
@@ -72,8 +72,8 @@ impl ErrorKind {
         }
     }
 
-    /// The `BAQ-Return-Code`: 4 when the endpoint did not answer in time,
-    /// 2 for every other failure.
+    /// The `BAQ-Return-Code`: 4 when the endpoint sent no response headers in
+    /// time, 2 for every other failure.
     pub fn return_code(self) -> u8 {
         match self {
             ErrorKind::EndpointReceiveTimedOut => 4,

@@ -1,5 +1,6 @@
-//! What of the caller's request goes to the endpoint: the URL built from the
-//! connection and the operation path, and the headers that may be forwarded.
+//! The parts of the caller's request that go to the endpoint: the URL built
+//! from the connection and the operation path, and the headers that may be
+//! forwarded.
 
 use http::header::{self, HeaderMap, HeaderName};
 use zconnect_config::model::{EndpointConnection, Scheme};

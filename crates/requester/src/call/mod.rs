@@ -227,8 +227,8 @@ impl Client {
     }
 }
 
-/// A 503 for a connection whose configuration cannot work; `problem` says
-/// what is wrong.
+/// Builds the 503 for a connection whose configuration cannot work, with
+/// `problem` describing what is wrong.
 pub(crate) fn unavailable(context: &CallContext<'_>, problem: String) -> CallError {
     CallError::new(
         ErrorKind::RequesterUnavailable,

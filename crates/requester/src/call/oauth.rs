@@ -23,7 +23,7 @@ use crate::oauth::request::{
 use crate::retry::{self, RetryReason};
 
 /// Sends the call with a token for `oauth_id`, and once more with a newer
-/// token when the 401 rule says so.
+/// token when the 401 rule allows it.
 pub(super) async fn send_with_oauth(
     context: &CallContext<'_>,
     oauth_id: &str,

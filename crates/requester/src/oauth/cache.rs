@@ -63,7 +63,7 @@ pub enum CacheKey {
 }
 
 /// The key of an OAuth 2.0 token. Every value that can come from a caller
-/// is kept as a digest, so the cache holds no credential in clear.
+/// is kept as a digest, so the cache contains no credential in clear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OAuthKey {
     pub config_id: String,
@@ -116,7 +116,7 @@ impl CachedToken {
     }
 }
 
-/// What a token request returned.
+/// The token and lifetime from a successful token request.
 #[derive(Debug)]
 pub struct FetchedToken {
     pub value: Secret,
@@ -125,7 +125,8 @@ pub struct FetchedToken {
     pub lifetime: Option<Duration>,
 }
 
-/// Why a token request failed, and for how long its key pauses.
+/// A failed token request: its kind, which sets how long the key pauses, and
+/// a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenFailure {
     pub kind: TokenFailureKind,
@@ -207,7 +208,7 @@ pub struct Lookup {
 /// The outcome of [`TokenCache::replace`].
 #[derive(Debug, Clone)]
 pub enum Replacement {
-    /// The cache already holds a token newer than the rejected one.
+    /// The cache already contains a token newer than the rejected one.
     Newer(Arc<CachedToken>),
     /// A token request made (or joined) for this replacement returned a token.
     Fetched(Arc<CachedToken>),
