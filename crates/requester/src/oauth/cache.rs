@@ -506,8 +506,8 @@ async fn wait(
     }
 }
 
-/// The failure of a token request whose task ended without an outcome, which
-/// happens only when the runtime shuts down under it.
+/// Builds the failure of a token request whose task ended without an
+/// outcome, which happens only when the runtime shuts down under it.
 fn abandoned() -> Arc<TokenFailure> {
     Arc::new(TokenFailure {
         kind: TokenFailureKind::Internal,
