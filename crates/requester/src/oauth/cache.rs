@@ -299,7 +299,7 @@ impl TokenCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, Slots> {
-        // The lock is never held across an await or user code, so a poisoned
+        // The lock is never held across an await, so a poisoned
         // lock only means a panic elsewhere; the data is still consistent.
         self.slots
             .lock()
