@@ -15,6 +15,10 @@
 //! Every request is recorded whole and counted. Dropping the sandbox stops it
 //! and closes its connections.
 //!
+//! [`Sandbox::enable_demo_routes`] adds the two API paths `zconnect demo`
+//! uses to show each kind of 401, [`REJECT_INVALID_TOKEN_PATH`] and
+//! [`REJECT_NO_CHALLENGE_PATH`].
+//!
 //! [`SilentServer`] accepts TCP connections and never answers, and
 //! [`closed_port`] gives a port where connections are refused.
 //!
@@ -30,6 +34,7 @@
 //! # }
 //! ```
 
+mod demo_routes;
 mod record;
 mod reply;
 mod server;
@@ -42,6 +47,10 @@ use std::sync::Arc;
 use axum::routing::any;
 use axum::Router;
 
+pub use demo_routes::{
+    INVALID_TOKEN_CHALLENGE, NO_INVALID_TOKEN_CHALLENGE, REJECT_INVALID_TOKEN_PATH,
+    REJECT_NO_CHALLENGE_PATH,
+};
 pub use record::RecordedRequest;
 pub use reply::Reply;
 pub use silent::{closed_port, SilentServer};
@@ -138,6 +147,15 @@ impl Sandbox {
             .iter()
             .map(|&challenge| challenge.to_owned())
             .collect();
+    }
+
+    /// Turns on the `zconnect demo` routes. [`REJECT_INVALID_TOKEN_PATH`] and
+    /// [`REJECT_NO_CHALLENGE_PATH`] then reject every request with 401 unless
+    /// a reply is scripted. Their bodies and the API's 200 bodies carry
+    /// `tokenNumber`, the position of the request's token among the issued
+    /// tokens, so that a caller can see when a new token was used.
+    pub fn enable_demo_routes(&self) {
+        self.shared.settings().demo_routes = true;
     }
 
     /// Makes the API reject every token issued so far, as when an

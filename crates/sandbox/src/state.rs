@@ -13,6 +13,7 @@ use base64::Engine;
 use bytes::Bytes;
 use tokio::time::Instant;
 
+use crate::demo_routes;
 use crate::record::RecordedRequest;
 use crate::reply::{Reply, ReplyAction, ReplyBody};
 use crate::server::ConnectionCloser;
@@ -62,6 +63,8 @@ pub(crate) struct Settings {
     pub(crate) rejection_challenges: Vec<String>,
     /// Client id and secret the token endpoint requires, if any.
     pub(crate) client: Option<(String, String)>,
+    /// Whether the `zconnect demo` routes are served and API bodies show token numbers.
+    pub(crate) demo_routes: bool,
     issued: HashMap<String, IssuedToken>,
     issued_order: Vec<String>,
     token_log: Vec<RecordedRequest>,
@@ -85,6 +88,7 @@ impl Shared {
                 api_auth: ApiAuth::default(),
                 rejection_challenges: vec![DEFAULT_REJECTION_CHALLENGE.to_owned()],
                 client: None,
+                demo_routes: false,
                 issued: HashMap::new(),
                 issued_order: Vec::new(),
                 token_log: Vec::new(),
@@ -257,6 +261,13 @@ pub(crate) async fn protected_api(
 }
 
 fn answer_api(settings: &Settings, request: &RecordedRequest) -> Reply {
+    let token_number = settings
+        .demo_routes
+        .then(|| token_number(settings, request));
+    if let Some(reply) = token_number.and_then(|number| demo_routes::reply(&request.path, number)) {
+        return reply;
+    }
+
     if settings.api_auth == ApiAuth::IssuedBearerToken {
         let accepted = request
             .bearer_token()
@@ -279,15 +290,27 @@ fn answer_api(settings: &Settings, request: &RecordedRequest) -> Reply {
         }
     }
 
-    Reply::json(
-        200,
-        &serde_json::json!({
-            "method": request.method,
-            "path": request.path,
-            "query": request.query,
-            "bodyLength": request.body.len(),
-        }),
-    )
+    let mut summary = serde_json::json!({
+        "method": request.method,
+        "path": request.path,
+        "query": request.query,
+        "bodyLength": request.body.len(),
+    });
+    if let Some(number) = token_number {
+        summary["tokenNumber"] = serde_json::json!(number);
+    }
+    Reply::json(200, &summary)
+}
+
+/// Returns the position of the request's bearer token among the issued
+/// tokens, 1 for the first. `None` means no token or one the sandbox did not issue.
+fn token_number(settings: &Settings, request: &RecordedRequest) -> Option<usize> {
+    let token = request.bearer_token()?;
+    settings
+        .issued_order
+        .iter()
+        .position(|issued| issued == token)
+        .map(|index| index + 1)
 }
 
 /// Carries out a reply: waits, then responds, hangs or closes the connection.
