@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::convert::checked::{Checked, Origin};
 use crate::diagnostics::Location;
+use crate::schema;
 use crate::tree::{MergedAttribute, MergedElement};
 use crate::Secret;
 
@@ -94,7 +95,7 @@ pub(crate) fn from_unused(element: &MergedElement, server_dir: &Path) -> Effecti
 
 fn unused_attribute(attribute: &MergedAttribute, server_dir: &Path) -> Json {
     let mut entry = Map::new();
-    let value = if looks_secret(&attribute.name) {
+    let value = if schema::looks_secret(&attribute.name) {
         json!(Secret::MASK)
     } else if attribute.values.len() == 1 {
         json!(attribute
@@ -117,15 +118,6 @@ fn unused_attribute(attribute: &MergedAttribute, server_dir: &Path) -> Json {
     Json::Object(entry)
 }
 
-/// Whether an attribute of an element outside the schema probably holds a
-/// secret, judged by its name.
-fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["password", "secret", "token", "credential"]
-        .iter()
-        .any(|word| lower.contains(word))
-}
-
 fn insert_location(entry: &mut Map<String, Json>, location: &Location, server_dir: &Path) {
     entry.insert(
         "file".to_owned(),
@@ -140,16 +132,4 @@ pub fn display_path(file: &Path, server_dir: &Path) -> String {
         .unwrap_or(file)
         .display()
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_secret;
-
-    #[test]
-    fn secret_names_are_masked() {
-        assert!(looks_secret("keyPassword"));
-        assert!(looks_secret("clientSecret"));
-        assert!(!looks_secret("host"));
-    }
 }

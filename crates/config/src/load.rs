@@ -1,6 +1,7 @@
 //! The public entry point: load a server directory into a [`Config`].
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use crate::model::OnError;
 use crate::{Config, Diagnostic};
 
 /// Inputs that come from outside the files. Environment and predefined values
-/// arrive here so that tests never change the process environment.
-#[derive(Debug, Clone, Default)]
+/// arrive here so that tests never change the process environment. `Debug`
+/// shows variable names only, because a value may be a password.
+#[derive(Clone, Default)]
 pub struct LoadOptions {
     /// `--var name=value` from the command line; wins over every other source.
     pub command_line_vars: BTreeMap<String, String>,
@@ -21,6 +23,17 @@ pub struct LoadOptions {
     /// `--output-dir`; `${server.output.dir}` is the server directory otherwise.
     pub output_dir: Option<PathBuf>,
     pub limits: Limits,
+}
+
+impl fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("command_line_vars", &self.command_line_vars.keys())
+            .field("environment", &self.environment.keys())
+            .field("output_dir", &self.output_dir)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl LoadOptions {

@@ -1,11 +1,21 @@
 //! The merged element tree: every configuration element after includes,
 //! variables and merging, with the position of every value, before the schema
 //! converts it to the typed model.
+//!
+//! `Debug` of these types never shows a value that may be a password: an
+//! attribute declared as a password, or any attribute whose name suggests a
+//! secret ([`schema::may_be_secret`]), prints `****`. Every other value is
+//! shown, so the tree stays useful to debug. A [`RawValue`] printed on its own
+//! does not know its attribute, so it always prints `****`.
+
+use std::fmt;
 
 use crate::diagnostics::Location;
+use crate::schema;
+use crate::Secret;
 
-/// One attribute value after variable expansion.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One attribute value after variable expansion. `Debug` masks the text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RawValue {
     pub text: String,
     /// Where the value was written (the attribute value, or the text child).
@@ -13,8 +23,9 @@ pub struct RawValue {
 }
 
 /// An attribute after merging. Attribute names compare case-insensitively;
-/// `name` keeps the spelling of the occurrence that won.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `name` keeps the spelling of the occurrence that won. `Debug` masks the
+/// values when the name suggests a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct MergedAttribute {
     pub name: String,
     /// One value for a single-valued attribute (the winner); every value in
@@ -22,8 +33,9 @@ pub struct MergedAttribute {
     pub values: Vec<RawValue>,
 }
 
-/// A configuration element after merging, top-level or nested.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A configuration element after merging, top-level or nested. `Debug`
+/// masks the values of password attributes.
+#[derive(Clone, PartialEq, Eq)]
 pub struct MergedElement {
     pub name: String,
     /// The written id, or `default-N` for an id-less factory occurrence. A
@@ -65,4 +77,131 @@ impl MergedElement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergedDocument {
     pub elements: Vec<MergedElement>,
+}
+
+/// The text of a value in Debug output: shown, or `****`.
+struct ValueText<'a> {
+    text: &'a str,
+    secret: bool,
+}
+
+impl fmt::Debug for ValueText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.secret {
+            f.write_str(Secret::MASK)
+        } else {
+            fmt::Debug::fmt(self.text, f)
+        }
+    }
+}
+
+/// A value in Debug output, with its text shown only when not `secret`.
+struct ValueDebug<'a> {
+    value: &'a RawValue,
+    secret: bool,
+}
+
+impl fmt::Debug for ValueDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = ValueText {
+            text: &self.value.text,
+            secret: self.secret,
+        };
+        f.debug_struct("RawValue")
+            .field("text", &text)
+            .field("location", &self.value.location)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RawValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ValueDebug {
+            value: self,
+            secret: true,
+        }
+        .fmt(f)
+    }
+}
+
+/// An attribute in Debug output; `path` names the element and its ancestors
+/// from the top level down, for judging whether the attribute is a password.
+struct AttributeDebug<'a> {
+    attribute: &'a MergedAttribute,
+    path: &'a [&'a str],
+}
+
+impl fmt::Debug for AttributeDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = schema::may_be_secret(self.path, &self.attribute.name);
+        let values: Vec<ValueDebug<'_>> = self
+            .attribute
+            .values
+            .iter()
+            .map(|value| ValueDebug { value, secret })
+            .collect();
+        f.debug_struct("MergedAttribute")
+            .field("name", &self.attribute.name)
+            .field("values", &values)
+            .finish()
+    }
+}
+
+impl fmt::Debug for MergedAttribute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        AttributeDebug {
+            attribute: self,
+            path: &[],
+        }
+        .fmt(f)
+    }
+}
+
+/// An element in Debug output; `parents` names its ancestors.
+struct ElementDebug<'a> {
+    element: &'a MergedElement,
+    parents: &'a [&'a str],
+}
+
+impl fmt::Debug for ElementDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut path = self.parents.to_vec();
+        path.push(self.element.name.as_str());
+        let attributes: Vec<AttributeDebug<'_>> = self
+            .element
+            .attributes
+            .iter()
+            .map(|attribute| AttributeDebug {
+                attribute,
+                path: &path,
+            })
+            .collect();
+        let children: Vec<ElementDebug<'_>> = self
+            .element
+            .children
+            .iter()
+            .map(|element| ElementDebug {
+                element,
+                parents: &path,
+            })
+            .collect();
+        f.debug_struct("MergedElement")
+            .field("name", &self.element.name)
+            .field("id", &self.element.id)
+            .field("generated_id", &self.element.generated_id)
+            .field("location", &self.element.location)
+            .field("attributes", &attributes)
+            .field("children", &children)
+            .finish()
+    }
+}
+
+impl fmt::Debug for MergedElement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ElementDebug {
+            element: self,
+            parents: &[],
+        }
+        .fmt(f)
+    }
 }

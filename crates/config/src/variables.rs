@@ -401,11 +401,21 @@ fn predefined_names(options: &LoadOptions, server_dir: &Path) -> BTreeMap<String
         .collect()
 }
 
-/// The result of expanding one value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of expanding one value. `Debug` masks the text, which may
+/// be a password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Expansion {
     pub text: String,
     pub problems: Vec<ExpansionProblem>,
+}
+
+impl fmt::Debug for Expansion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Expansion")
+            .field("text", &crate::Secret::MASK)
+            .field("problems", &self.problems)
+            .finish()
+    }
 }
 
 /// A reference that could not be expanded; it stays in the value as written.

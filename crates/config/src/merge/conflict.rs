@@ -2,6 +2,7 @@
 //! different values.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
 use crate::diagnostics::{catalog, Diagnostic, Location};
@@ -10,10 +11,19 @@ use crate::secret::Secret;
 use crate::tree::{MergedElement, RawValue};
 
 /// Every value a single-valued attribute was given by merged occurrences.
-#[derive(Debug, Clone, Default)]
+/// `Debug` shows the attribute names only, because a value may be a password.
+#[derive(Clone, Default)]
 pub(super) struct ConflictLog {
     /// Lower-cased attribute name to each value written and its position.
     values: BTreeMap<String, Vec<(String, Location)>>,
+}
+
+impl fmt::Debug for ConflictLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConflictLog")
+            .field("attributes", &self.values.keys())
+            .finish()
+    }
 }
 
 impl ConflictLog {

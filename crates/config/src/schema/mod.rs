@@ -225,21 +225,63 @@ pub fn is_recognised(name: &str) -> bool {
 }
 
 /// Whether a value of this attribute must be masked wherever it is shown.
+/// Only the schema decides: an attribute the schema does not declare is not
+/// secret here (see [`may_be_secret`]).
 pub fn is_secret(element_path: &[&str], attribute: &str) -> bool {
-    let Some((first, rest)) = element_path.split_first() else {
-        return false;
-    };
-    let mut schema = match element(first) {
-        Some(schema) => schema,
-        None => return false,
-    };
-    for name in rest {
-        match schema.child(name) {
-            Some(child) => schema = child,
-            None => return false,
-        }
+    declared_attribute(element_path, attribute)
+        .is_some_and(|schema| matches!(schema.ty, ValueType::Password { .. }))
+}
+
+/// Whether a value of this attribute may hold a secret, for output that
+/// must never show one (Debug, the effective view of elements zconnect does
+/// not use). An attribute the schema declares is judged by its type; any
+/// other attribute, on any element, by its name ([`looks_secret`]).
+pub fn may_be_secret(element_path: &[&str], attribute: &str) -> bool {
+    match declared_attribute(element_path, attribute) {
+        Some(schema) => matches!(schema.ty, ValueType::Password { .. }),
+        None => looks_secret(attribute),
     }
-    schema
-        .attribute(attribute)
-        .is_some_and(|a| matches!(a.ty, ValueType::Password { .. }))
+}
+
+fn declared_attribute(element_path: &[&str], attribute: &str) -> Option<&'static AttributeSchema> {
+    let (first, rest) = element_path.split_first()?;
+    let mut schema = element(first)?;
+    for name in rest {
+        schema = schema.child(name)?;
+    }
+    schema.attribute(attribute)
+}
+
+/// Whether an attribute name suggests a secret: it contains `password`,
+/// `secret`, `token` or `credential`, ignoring case.
+pub fn looks_secret(attribute: &str) -> bool {
+    let lower = attribute.to_ascii_lowercase();
+    ["password", "secret", "token", "credential"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{looks_secret, may_be_secret};
+
+    #[test]
+    fn secret_names_are_masked() {
+        assert!(looks_secret("keyPassword"));
+        assert!(looks_secret("clientSecret"));
+        assert!(!looks_secret("host"));
+    }
+
+    #[test]
+    fn may_be_secret_trusts_declared_types() {
+        assert!(may_be_secret(&["zosconnect_authData"], "PASSWORD"));
+        assert!(may_be_secret(&["basicRegistry", "user"], "password"));
+        assert!(!may_be_secret(
+            &["zosconnect_authorizationServer"],
+            "tokenEndpoint"
+        ));
+        assert!(may_be_secret(&["zosconnect_authData"], "clientSecret"));
+        assert!(may_be_secret(&["dataSource"], "bindPassword"));
+        assert!(!may_be_secret(&["dataSource"], "jndiName"));
+    }
 }

@@ -13,13 +13,24 @@ const INCLUDE_KEY: &str = "bootstrap.include";
 /// How many `bootstrap.include` files may be nested.
 const MAX_INCLUDE_DEPTH: usize = 10;
 
-/// One `key=value` line of a properties file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One `key=value` line of a properties file. `Debug` masks the value, which
+/// may be a password.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Property {
     pub key: String,
     pub value: String,
     /// 1-based line where the property starts.
     pub line: u32,
+}
+
+impl std::fmt::Debug for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Property")
+            .field("key", &self.key)
+            .field("value", &crate::Secret::MASK)
+            .field("line", &self.line)
+            .finish()
+    }
 }
 
 /// A line whose escape sequences are invalid; the property is skipped.

@@ -8,6 +8,7 @@
 //! entities and numeric character references are decoded.
 
 mod attributes;
+mod debug;
 mod error;
 mod escape;
 pub(crate) mod position;
@@ -21,8 +22,8 @@ use crate::load::Limits;
 pub use error::{XmlError, XmlErrorKind};
 
 /// One attribute as read, after reference decoding and attribute-value
-/// normalisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// normalisation. `Debug` masks values that may be passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RawAttribute {
     pub name: String,
     pub value: String,
@@ -35,8 +36,8 @@ pub struct RawAttribute {
 }
 
 /// A run of text or a CDATA section as written, for finding positions inside
-/// a text value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// a text value. `Debug` masks the text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct TextPiece {
     /// Position of the first character of the piece.
     pub location: Location,
@@ -44,8 +45,9 @@ pub struct TextPiece {
     pub raw: String,
 }
 
-/// An element as read, before includes, variables and merging.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An element as read, before includes, variables and merging. `Debug`
+/// masks values that may be passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RawElement {
     pub name: String,
     /// Position of the `<` of the start tag.
@@ -81,7 +83,7 @@ impl RawElement {
 }
 
 /// A parsed configuration file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RawDocument {
     pub file: PathBuf,
     /// The root element, always `<server>`.
