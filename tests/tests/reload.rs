@@ -388,3 +388,62 @@ async fn port_change_moves_listener_without_refusal() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn element_made_invalid_keeps_previous_version() {
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let valid = server_xml(&oauth_requester_named("pets_1.0.0", "conn", &sandbox, 3));
+    let server = TestServer::start(&valid).await;
+
+    let invalid = valid.replace(
+        &format!("port=\"{}\"", sandbox.port()),
+        "port=\"not-a-port\"",
+    );
+    assert_ne!(invalid, valid);
+    editor_save(server.dir.path(), &invalid);
+    let status = server.wait_for_generation(2).await;
+
+    assert_eq!(status["lastReload"]["result"], "applied");
+    assert_eq!(
+        status["keptElements"],
+        serde_json::json!([
+            "zosconnect_endpointConnection[conn]",
+            "zosconnect_apiRequesters/apiRequester[pets_1.0.0]"
+        ])
+    );
+    let call = server
+        .http
+        .get(server.url("/apiRequesters/pets_1.0.0/pets"))
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(call.status(), 200, "the previous connection still serves");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn port_in_use_keeps_old_listener_as_partial() {
+    let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
+    let old_addr = server.addr();
+    let occupied = std::net::TcpListener::bind("127.0.0.1:0").expect("occupy a port");
+    let busy_port = occupied.local_addr().expect("address").port();
+
+    editor_save(
+        server.dir.path(),
+        &server_xml_on(busy_port, "polled", &plain_requester("two")),
+    );
+    let status = server.wait_for_result("partial").await;
+
+    assert_eq!(status["generation"], 2, "the new configuration runs");
+    assert!(
+        status["lastReload"]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&busy_port.to_string()),
+        "{status}"
+    );
+    assert_eq!(server.addr(), old_addr, "the old listener stays");
+    assert_eq!(server.requester_names().await, vec!["two"]);
+    drop(occupied);
+    server.stop().await;
+}

@@ -10,7 +10,7 @@ use zconnect_config::model::OnError;
 use zconnect_config::{Diagnostic, LoadFailure, Loaded, Severity, SourceFile};
 use zconnect_requester::{Client, SharedState};
 
-use super::keep::keep_previous_versions;
+use super::keep::{keep_previous_versions, left_out_requesters};
 use super::summary::ChangeSummary;
 use super::{ReloadRecord, ReloadResult, Trigger};
 use crate::listener::{ListenAddress, ListenerMove, Listeners};
@@ -313,10 +313,12 @@ fn keep_previous(
     running: &Snapshot,
     loaded: Loaded,
 ) -> (Loaded, Vec<zconnect_config::model::ElementKey>) {
-    if loaded.config.invalid_elements.is_empty() {
+    let left_out = left_out_requesters(&loaded.diagnostics, &loaded.config);
+    if loaded.config.invalid_elements.is_empty() && left_out.is_empty() {
         return (loaded, Vec::new());
     }
     let mut config = (*loaded.config).clone();
+    config.invalid_elements.extend(left_out);
     let kept = keep_previous_versions(&running.loaded.config, &mut config);
     for key in &kept {
         let path = match &key.id {

@@ -7,7 +7,7 @@
 //! never holds a dangling reference.
 
 use zconnect_config::model::{Authentication, ElementKey};
-use zconnect_config::Config;
+use zconnect_config::{Config, Diagnostic, Severity};
 
 /// Puts the previous version of each newly invalid element into `new`, and
 /// returns the keys of the elements kept.
@@ -39,6 +39,41 @@ pub fn keep_previous_versions(old: &Config, new: &mut Config) -> Vec<ElementKey>
 
     new.invalid_elements.retain(|key| !kept.contains(key));
     kept
+}
+
+/// Keys of `apiRequester` entries that the loader left out as invalid. The
+/// typed model lists only top-level elements in `invalid_elements`, so these
+/// are found through the diagnostics that name them, which a requester simply
+/// removed from the file never has.
+pub fn left_out_requesters(diagnostics: &[Diagnostic], config: &Config) -> Vec<ElementKey> {
+    const PREFIX: &str = "zosconnect_apiRequesters/apiRequester[";
+    let mut keys: Vec<ElementKey> = Vec::new();
+    for diagnostic in diagnostics
+        .iter()
+        .filter(|d| d.severity() >= Severity::Warning)
+    {
+        let Some(name) = diagnostic
+            .element
+            .as_deref()
+            .and_then(|path| path.strip_prefix(PREFIX))
+            .and_then(|rest| rest.strip_suffix(']'))
+        else {
+            continue;
+        };
+        let present = config
+            .api_requesters
+            .requesters
+            .iter()
+            .any(|r| r.name == name);
+        let key = ElementKey {
+            kind: "zosconnect_apiRequesters/apiRequester".to_owned(),
+            id: Some(name.to_owned()),
+        };
+        if !present && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Copies one element's previous version into `new` if it existed and its
