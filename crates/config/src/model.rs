@@ -136,7 +136,46 @@ pub struct ApiRequesters {
     pub location: PathBuf,
     pub update_trigger: UpdateTrigger,
     pub polling_rate: Duration,
+    /// The settings a requester inherits unless it overrides them; a
+    /// requester that comes only from an archive gets exactly these.
+    pub defaults: RequesterDefaults,
     pub requesters: Vec<ApiRequester>,
+}
+
+/// Requester settings written on `zosconnect_apiRequesters`, each attribute
+/// not written there taken from `zosconnect_zosConnectManager` (`idAssertion`
+/// defaults to `OFF`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequesterDefaults {
+    pub require_auth: bool,
+    pub require_secure: bool,
+    pub id_assertion: IdAssertion,
+    pub admin_groups: Vec<String>,
+    pub operations_groups: Vec<String>,
+    pub reader_groups: Vec<String>,
+    pub invoke_groups: Vec<String>,
+}
+
+impl RequesterDefaults {
+    /// Builds the settings `zosconnect_zosConnectManager` alone gives.
+    pub fn from_manager(manager: &ZosConnectManager) -> Self {
+        RequesterDefaults {
+            require_auth: manager.require_auth,
+            require_secure: manager.require_secure,
+            id_assertion: IdAssertion::Off,
+            admin_groups: manager.global_admin_groups.clone(),
+            operations_groups: manager.global_operations_groups.clone(),
+            reader_groups: manager.global_reader_groups.clone(),
+            invoke_groups: manager.global_invoke_groups.clone(),
+        }
+    }
+}
+
+impl Default for RequesterDefaults {
+    /// The settings of a configuration without either element.
+    fn default() -> Self {
+        RequesterDefaults::from_manager(&ZosConnectManager::default())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -13,7 +13,7 @@ use zconnect_config::diagnostics::catalog;
 use zconnect_config::model::{
     ApiRequester, EndpointConnection, IdAssertion, RequesterSource, RequesterStatus, Scheme,
 };
-use zconnect_config::{Config, Location, Severity};
+use zconnect_config::{load, Config, LoadOptions, Location, Severity};
 
 fn location(line: u32) -> Location {
     Location {
@@ -76,7 +76,7 @@ fn archive(package: Package, file: &str) -> Archive {
 }
 
 fn defaults() -> RequesterSettings {
-    RequesterSettings::from_manager(&Config::default().manager)
+    RequesterSettings::from_defaults(&Config::default().api_requesters.defaults)
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn archive_alone_gets_defaults_and_its_connection() {
     let archives = [archive(Package::default(), "/srv/petstore.ara")];
     let config = config_with(&["petstoreConn"], Vec::new());
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
     let requester = set.get("petstore_1.0.0").expect("listed");
@@ -105,7 +105,7 @@ fn api_requester_element_overrides_archive_settings() {
     let element = declared("petstore_1.0.0", None, RequesterSource::ServerXml, 12);
     let config = config_with(&["petstoreConn"], vec![element.clone()]);
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert_eq!(set.requesters.len(), 1);
     let requester = &set.requesters[0];
@@ -134,7 +134,7 @@ fn api_requester_connection_ref_wins_over_archive() {
     );
     let config = config_with(&["petstoreConn", "testConn"], vec![element]);
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert_eq!(set.requesters[0].connection.as_deref(), Some("testConn"));
 }
@@ -144,7 +144,7 @@ fn server_xml_requester_without_archive_is_unrestricted() {
     let element = declared("inline", Some("testConn"), RequesterSource::ServerXml, 20);
     let config = config_with(&["testConn"], vec![element]);
 
-    let set = merge_requesters(&[], &config, &defaults());
+    let set = merge_requesters(&[], &config);
 
     let requester = set.get("inline").expect("listed");
     assert_eq!(requester.operations, None);
@@ -164,7 +164,7 @@ fn archive_requester_restricts_operations() {
     let archives = [archive(Package::default(), "/srv/petstore.ara")];
     let config = config_with(&["petstoreConn"], Vec::new());
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
     let requester = set.get("petstore_1.0.0").expect("listed");
 
     assert!(matches!(
@@ -191,7 +191,7 @@ fn archive_web_application_name_conflict() {
     );
     let config = config_with(&["petstoreConn"], vec![element]);
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert_eq!(set.requesters.len(), 1);
     assert!(matches!(
@@ -222,7 +222,7 @@ fn requester_without_connection_is_listed_with_warning() {
     let archives = [archive(package, "/srv/petstore.ara")];
     let config = config_with(&[], Vec::new());
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert_eq!(set.requesters.len(), 1);
     assert_eq!(set.requesters[0].connection, None);
@@ -242,7 +242,7 @@ fn declared_requester_without_connection_warns() {
     let element = declared("inline", None, RequesterSource::ServerXml, 44);
     let config = config_with(&[], vec![element]);
 
-    let set = merge_requesters(&[], &config, &defaults());
+    let set = merge_requesters(&[], &config);
 
     assert_eq!(set.diagnostics.len(), 1, "{:?}", set.diagnostics);
     assert_eq!(
@@ -260,7 +260,7 @@ fn archive_connection_ref_to_unknown_connection_is_error() {
     let archives = [archive(Package::default(), "/srv/petstore.ara")];
     let config = config_with(&["otherConn"], Vec::new());
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     assert_eq!(set.requesters[0].connection, None);
     let ids: Vec<&str> = set
@@ -308,7 +308,7 @@ fn requesters_are_ordered_by_name() {
     );
     let config = config_with(&["petstoreConn"], vec![element]);
 
-    let set = merge_requesters(&archives, &config, &defaults());
+    let set = merge_requesters(&archives, &config);
 
     let names: Vec<&str> = set
         .requesters
@@ -318,4 +318,52 @@ fn requesters_are_ordered_by_name() {
     assert_eq!(names, ["alpha", "middle", "zeta"]);
     assert!(set.get("middle").is_some());
     assert!(set.get("missing").is_none());
+}
+
+#[test]
+fn archive_alone_gets_container_settings() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let server_xml = r#"<server>
+    <zosconnect_zosConnectManager requireAuth="true" requireSecure="true"
+        globalAdminGroup="managerAdmins" globalInvokeGroup="managerCallers"/>
+    <zosconnect_apiRequesters requireAuth="false" requireSecure="false"
+        idAssertion="ASSERT_SURROGATE" invokeGroup="containerCallers"/>
+    <zosconnect_endpointConnection id="petstoreConn" host="http://127.0.0.1" port="9"/>
+</server>
+"#;
+    std::fs::write(dir.path().join("server.xml"), server_xml).expect("write server.xml");
+    let loaded = load(dir.path(), &LoadOptions::default()).expect("the configuration loads");
+    let archives = [archive(Package::default(), "/srv/petstore.ara")];
+
+    let set = merge_requesters(&archives, &loaded.config);
+
+    let settings = &set.get("petstore_1.0.0").expect("listed").settings;
+    assert!(!settings.require_auth, "requireAuth of the container");
+    assert!(!settings.require_secure, "requireSecure of the container");
+    assert_eq!(settings.id_assertion, IdAssertion::AssertSurrogate);
+    assert_eq!(settings.invoke_groups, ["containerCallers"]);
+    assert_eq!(settings.admin_groups, ["managerAdmins"], "from the manager");
+    assert_eq!(settings.status, RequesterStatus::Started);
+}
+
+#[test]
+fn archive_alone_gets_manager_settings_without_container() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let server_xml = r#"<server>
+    <zosconnect_zosConnectManager requireAuth="false" requireSecure="false"
+        globalInvokeGroup="managerCallers"/>
+    <zosconnect_endpointConnection id="petstoreConn" host="http://127.0.0.1" port="9"/>
+</server>
+"#;
+    std::fs::write(dir.path().join("server.xml"), server_xml).expect("write server.xml");
+    let loaded = load(dir.path(), &LoadOptions::default()).expect("the configuration loads");
+    let archives = [archive(Package::default(), "/srv/petstore.ara")];
+
+    let set = merge_requesters(&archives, &loaded.config);
+
+    let settings = &set.get("petstore_1.0.0").expect("listed").settings;
+    assert!(!settings.require_auth);
+    assert!(!settings.require_secure);
+    assert_eq!(settings.id_assertion, IdAssertion::Off);
+    assert_eq!(settings.invoke_groups, ["managerCallers"]);
 }

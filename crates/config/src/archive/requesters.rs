@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Archive, Operation};
 use crate::diagnostics::{catalog, Location};
 use crate::model::{
-    ApiRequester, IdAssertion, RequesterSource, RequesterStatus, ZosConnectManager,
+    ApiRequester, IdAssertion, RequesterDefaults, RequesterSource, RequesterStatus,
 };
 use crate::{Config, Diagnostic};
 
@@ -42,22 +42,17 @@ impl RequesterSettings {
         }
     }
 
-    /// Builds the settings an archive requester inherits from
-    /// `zosconnect_zosConnectManager` alone.
-    ///
-    /// NOTE: the typed model does not keep the requester attributes written on
-    /// `zosconnect_apiRequesters` itself (only their values resolved into each
-    /// `apiRequester`), so these defaults miss them. A caller that has those
-    /// values should build [`RequesterSettings`] from them instead.
-    pub fn from_manager(manager: &ZosConnectManager) -> Self {
+    /// Builds the settings of a requester that only an archive declares: the
+    /// defaults of `zosconnect_apiRequesters`, status `Started`.
+    pub fn from_defaults(defaults: &RequesterDefaults) -> Self {
         RequesterSettings {
-            require_auth: manager.require_auth,
-            require_secure: manager.require_secure,
-            id_assertion: IdAssertion::Off,
-            admin_groups: manager.global_admin_groups.clone(),
-            operations_groups: manager.global_operations_groups.clone(),
-            reader_groups: manager.global_reader_groups.clone(),
-            invoke_groups: manager.global_invoke_groups.clone(),
+            require_auth: defaults.require_auth,
+            require_secure: defaults.require_secure,
+            id_assertion: defaults.id_assertion,
+            admin_groups: defaults.admin_groups.clone(),
+            operations_groups: defaults.operations_groups.clone(),
+            reader_groups: defaults.reader_groups.clone(),
+            invoke_groups: defaults.invoke_groups.clone(),
             status: RequesterStatus::Started,
         }
     }
@@ -177,18 +172,16 @@ impl RequesterSet {
 ///   settings (requireAuth, idAssertion, groups, status...) and, when it has
 ///   one, its `connectionRef`. The model has already resolved the element's
 ///   inherited values, so its settings replace the archive's as a whole.
-/// - An archive without such an element gets `archive_defaults`.
+/// - An archive without such an element gets the defaults of
+///   `zosconnect_apiRequesters` ([`crate::model::ApiRequesters::defaults`]).
 /// - Two requesters of different origins with one name are an error naming
 ///   both: an archive loses to a `webApplication`, and between server.xml
 ///   requesters the later one is left out.
 /// - A requester with no connection is listed with a warning. An archive's
 ///   `connectionRef` that names no endpoint connection is an error, and the
 ///   requester is then listed without a connection.
-pub fn merge_requesters(
-    archives: &[Archive],
-    config: &Config,
-    archive_defaults: &RequesterSettings,
-) -> RequesterSet {
+pub fn merge_requesters(archives: &[Archive], config: &Config) -> RequesterSet {
+    let archive_defaults = RequesterSettings::from_defaults(&config.api_requesters.defaults);
     let mut diagnostics = Vec::new();
     let declared = declared_requesters(config, &mut diagnostics);
 
@@ -218,12 +211,12 @@ pub fn merge_requesters(
                 from_archive(
                     archive,
                     declared,
-                    archive_defaults,
+                    &archive_defaults,
                     config,
                     &mut diagnostics,
                 )
             }
-            None => from_archive(archive, None, archive_defaults, config, &mut diagnostics),
+            None => from_archive(archive, None, &archive_defaults, config, &mut diagnostics),
         };
         requesters.push(requester);
     }

@@ -10,7 +10,8 @@ use super::checked::{Checked, ElementRef};
 use super::references::{Edge, Index};
 use crate::diagnostics::{catalog, Diagnostic, Location};
 use crate::model::{
-    ApiRequester, ApiRequesters, IdAssertion, RequesterSource, RequesterStatus, ZosConnectManager,
+    ApiRequester, ApiRequesters, IdAssertion, RequesterDefaults, RequesterSource, RequesterStatus,
+    ZosConnectManager,
 };
 use crate::tree::MergedElement;
 
@@ -75,17 +76,6 @@ pub(crate) fn web_application_edges(
     edges
 }
 
-/// Settings every requester inherits unless it overrides them.
-struct Inherited {
-    require_auth: bool,
-    require_secure: bool,
-    id_assertion: IdAssertion,
-    admin_groups: Vec<String>,
-    operations_groups: Vec<String>,
-    reader_groups: Vec<String>,
-    invoke_groups: Vec<String>,
-}
-
 fn groups_or(element: &Checked, name: &str, inherited: &[String]) -> Vec<String> {
     if element.is_written(name) {
         element.names(name)
@@ -94,8 +84,9 @@ fn groups_or(element: &Checked, name: &str, inherited: &[String]) -> Vec<String>
     }
 }
 
-fn inherit(element: &Checked, parent: &Inherited) -> Inherited {
-    Inherited {
+/// Returns the settings of `element`: each attribute it writes, else the one of `parent`.
+fn inherit(element: &Checked, parent: &RequesterDefaults) -> RequesterDefaults {
+    RequesterDefaults {
         require_auth: element
             .boolean("requireAuth")
             .unwrap_or(parent.require_auth),
@@ -132,15 +123,7 @@ pub(crate) fn build(
     server_dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> RequesterSummary {
-    let manager_level = Inherited {
-        require_auth: manager.require_auth,
-        require_secure: manager.require_secure,
-        id_assertion: IdAssertion::Off,
-        admin_groups: manager.global_admin_groups.clone(),
-        operations_groups: manager.global_operations_groups.clone(),
-        reader_groups: manager.global_reader_groups.clone(),
-        invoke_groups: manager.global_invoke_groups.clone(),
-    };
+    let manager_level = RequesterDefaults::from_manager(manager);
     let has_manager = elements
         .iter()
         .any(|element| element.kind() == "zosconnect_zosConnectManager");
@@ -148,7 +131,10 @@ pub(crate) fn build(
     let container = elements
         .iter()
         .find(|element| element.kind() == "zosconnect_apiRequesters" && element.valid);
-    let mut result = ApiRequesters::default();
+    let mut result = ApiRequesters {
+        defaults: manager_level.clone(),
+        ..ApiRequesters::default()
+    };
     let mut auth_required = has_manager && manager.require_auth;
     let mut secure_required = has_manager && manager.require_secure;
 
@@ -156,6 +142,7 @@ pub(crate) fn build(
         let level = inherit(container, &manager_level);
         auth_required |= level.require_auth;
         secure_required |= level.require_secure;
+        result.defaults = level.clone();
 
         // The archive scan reports a missing or unreadable folder.
         let location = PathBuf::from(container.string("location").unwrap_or_default());
