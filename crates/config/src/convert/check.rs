@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::checked::{Checked, CheckedAttribute, Origin};
 use super::names;
+use super::passwords::UndecodablePassword;
 use crate::diagnostics::{catalog, Diagnostic, MessageDef};
 use crate::schema::{AttributeSchema, ElementKind, ElementSchema, Required, TimeUnit, ValueType};
 use crate::tree::{MergedAttribute, MergedElement};
@@ -48,6 +49,7 @@ pub(crate) fn check_element(
         children: Vec::new(),
         valid: true,
         used: true,
+        undecodable_passwords: Vec::new(),
     };
 
     for attribute in &source.attributes {
@@ -156,7 +158,9 @@ fn report_bare_duration(
 }
 
 /// Reports an invalid value. With a default the default applies (the caller
-/// adds it); without one the element is left out.
+/// adds it); without one the element is left out. A password zconnect cannot
+/// decode leaves the element out and is reported later by
+/// [`super::passwords::report_undecodable`].
 fn report_invalid_value(
     checked: &mut Checked,
     schema: &AttributeSchema,
@@ -165,6 +169,16 @@ fn report_invalid_value(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let name = schema.name;
+    if let ValueError::UnsupportedPasswordEncoding { .. } = error {
+        checked.valid = false;
+        checked.undecodable_passwords.push(UndecodablePassword {
+            attribute: name,
+            error: error.clone(),
+            location,
+        });
+        return;
+    }
+
     let (def, message): (&'static MessageDef, String) = match (schema.ty, schema.default) {
         (ValueType::IntOptions(_), Some(default)) => (
             &catalog::UNEXPECTED_VALUE,

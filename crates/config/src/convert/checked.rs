@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::passwords::UndecodablePassword;
 use crate::diagnostics::Location;
 use crate::schema::{AttributeSchema, ElementKind, ElementSchema};
 use crate::tree::{MergedAttribute, MergedElement};
@@ -41,6 +42,9 @@ pub(crate) struct Checked {
     /// False for a valid element that zconnect reads but does not apply, such
     /// as an `httpEndpoint` other than `defaultHttpEndpoint`.
     pub used: bool,
+    /// Passwords in `{aes}` or a disallowed `{hash}`, reported once it is
+    /// known whether the element is in use; they already make it invalid.
+    pub undecodable_passwords: Vec<UndecodablePassword>,
 }
 
 impl Checked {

@@ -11,6 +11,7 @@ mod build;
 mod check;
 pub(crate) mod checked;
 mod names;
+mod passwords;
 mod references;
 mod requesters;
 mod rules;
@@ -96,6 +97,7 @@ pub fn convert(document: &MergedDocument, context: &ConvertContext<'_>) -> Conve
     rules::check_key_stores(&mut elements, &edges, default_ssl, &mut diagnostics);
     rules::check_client_key_alias(&elements, &index, &mut diagnostics);
     rules::check_http_endpoints(&mut elements, &mut diagnostics);
+    passwords::report_undecodable(&elements, &edges, &mut diagnostics);
     references::propagate(&mut elements, &edges, &mut diagnostics);
 
     let features = first_valid(&elements, "featureManager")

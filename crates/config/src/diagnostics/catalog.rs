@@ -67,7 +67,8 @@ catalog! {
     UNRESOLVED_REFERENCE = "ZCN0033E", Error, Some("CWWKG0033W"), "A reference names an element that does not exist or is of the wrong kind; the element is left out.";
     DEPENDENT_INVALID = "ZCN8102W", Warning, None, "An element references an invalid element and is left out too.";
     BARE_DURATION = "ZCN8103I", Info, None, "A duration has no unit and is read in the attribute's base unit.";
-    PASSWORD_ENCODING_UNSUPPORTED = "ZCN8104E", Error, None, "A password is `{aes}`, `{hash}` where only a decodable password works, or a broken `{xor}` or `{hash}`; the element is left out.";
+    PASSWORD_ENCODING_UNSUPPORTED = "ZCN8104E", Error, None, "An element in use has an `{aes}` password, a `{hash}` one where only a decodable password works, or a broken `{xor}` or `{hash}`; the element is left out.";
+    PASSWORD_ENCODING_UNUSED = "ZCN8105W", Warning, None, "An element that nothing references has an `{aes}` password, or a `{hash}` one where only a decodable password works; it is left out.";
     UNKNOWN_ELEMENT_SIMILAR = "ZCN8110W", Warning, None, "An unknown element is close to a known name or starts with `zosconnect_`; it is ignored.";
     UNKNOWN_ELEMENT = "ZCN8111I", Info, None, "An element of a feature zconnect does not know is ignored, as in Liberty.";
     RECOGNISED_ELEMENT = "ZCN8112I", Info, None, "An element of another Liberty or z/OS Connect feature is recognised but not used by zconnect.";
