@@ -4,6 +4,8 @@
 //   with a standard `WWW-Authenticate: Bearer ... error="invalid_token"` challenge.
 // Prints one JSON line with the ports, then serves until stdin closes or SIGTERM arrives.
 // A small control API on the Express server lets the test set the next token lifetime and read counters.
+// The token endpoint accepts only the client id and secret given in INTEROP_CLIENT_ID and
+// INTEROP_CLIENT_SECRET, sent as HTTP Basic with each part form-urlencoded (RFC 6749 section 2.3.1).
 import express from 'express';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { OAuth2Server } from 'oauth2-mock-server';
@@ -11,20 +13,54 @@ import { OAuth2Server } from 'oauth2-mock-server';
 const HOST = '127.0.0.1';
 const AUDIENCE = 'zconnect-interop-api';
 
+const CLIENT_ID = process.env.INTEROP_CLIENT_ID;
+const CLIENT_SECRET = process.env.INTEROP_CLIENT_SECRET;
+if (!CLIENT_ID || !CLIENT_SECRET) {
+  process.stderr.write('servers.mjs: set INTEROP_CLIENT_ID and INTEROP_CLIENT_SECRET to the client credentials to accept\n');
+  process.exit(2);
+}
+
 const counters = { tokenRequests: 0, apiCalls: 0 };
 let nextTokenLifetimeSeconds = 3600;
+// The `expires_in` of the token response, or null to send the JWT lifetime. A longer value makes the
+// client keep a token that the API already rejects as expired.
+let nextExpiresInSeconds = null;
 let nextTokenAudience = AUDIENCE;
+
+// Decodes one part of a Basic credential as application/x-www-form-urlencoded, or returns null when malformed.
+function formDecode(part) {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+function hasClientCredentials(req) {
+  const header = req.headers.authorization ?? '';
+  if (!header.toLowerCase().startsWith('basic ')) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  return formDecode(decoded.slice(0, colon)) === CLIENT_ID
+    && formDecode(decoded.slice(colon + 1)) === CLIENT_SECRET;
+}
 
 const authorizationServer = new OAuth2Server();
 await authorizationServer.issuer.keys.generate('RS256');
 authorizationServer.service.on('beforeTokenSigning', (token) => {
-  counters.tokenRequests += 1;
   const now = Math.floor(Date.now() / 1000);
   token.payload.exp = now + nextTokenLifetimeSeconds;
   token.payload.aud = nextTokenAudience;
 });
-authorizationServer.service.on('beforeResponse', (response) => {
-  response.body.expires_in = nextTokenLifetimeSeconds;
+authorizationServer.service.on('beforeResponse', (response, req) => {
+  counters.tokenRequests += 1;
+  if (!hasClientCredentials(req)) {
+    response.statusCode = 401;
+    response.body = { error: 'invalid_client', error_description: 'Invalid client id or secret' };
+    return;
+  }
+  response.body.expires_in = nextExpiresInSeconds ?? nextTokenLifetimeSeconds;
 });
 await authorizationServer.start(0, HOST);
 // The mock server names itself `localhost`; pin the issuer to the address it is bound to.
@@ -64,14 +100,20 @@ api.use((err, req, res, next) => {
 api.use(express.json());
 api.post('/control/token', (req, res) => {
   if (req.body.lifetimeSeconds !== undefined) nextTokenLifetimeSeconds = req.body.lifetimeSeconds;
+  if (req.body.expiresInSeconds !== undefined) nextExpiresInSeconds = req.body.expiresInSeconds;
   if (req.body.audience !== undefined) nextTokenAudience = req.body.audience;
-  res.json({ lifetimeSeconds: nextTokenLifetimeSeconds, audience: nextTokenAudience });
+  res.json({
+    lifetimeSeconds: nextTokenLifetimeSeconds,
+    expiresInSeconds: nextExpiresInSeconds,
+    audience: nextTokenAudience,
+  });
 });
 api.get('/control/counters', (req, res) => res.json(counters));
 api.post('/control/reset', (req, res) => {
   counters.tokenRequests = 0;
   counters.apiCalls = 0;
   nextTokenLifetimeSeconds = 3600;
+  nextExpiresInSeconds = null;
   nextTokenAudience = AUDIENCE;
   res.json(counters);
 });
