@@ -1,4 +1,4 @@
-//! The command line: `zconnect run`, `check` and `encode`.
+//! The command line: `zconnect run`, `check`, `encode` and `demo`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,8 +33,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the {xor} form of a password, like Liberty's securityUtility encode.
     Encode(EncodeArgs),
-    // The `demo` command (sandbox authorization server, protected API and a
-    // configuration that uses them) is added here by its own module.
+    /// Start a sandbox authorization server, a protected sample API and zconnect
+    /// on 127.0.0.1, with API requesters at both tokenRetryCheckLevel values,
+    /// and print curl commands to try.
+    Demo(DemoArgs),
 }
 
 /// Where the configuration is and how variables are set, shared by `run` and `check`.
@@ -140,6 +142,17 @@ pub struct EncodeArgs {
     pub password: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port zconnect listens on, on 127.0.0.1; 0 takes a free port.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_PORT)]
+    pub port: u16,
+
+    /// Lifetime of the sandbox's access tokens, in whole seconds with a unit, e.g. 30s or 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub token_lifetime: Duration,
+}
+
 /// Runs one command and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -159,6 +172,10 @@ pub fn run(cli: Cli) -> ExitCode {
             check::run(&args.config.path, &options, args.format)
         }
         Command::Encode(args) => encode::run(args.encoding, args.password),
+        Command::Demo(args) => crate::demo::run(crate::demo::DemoOptions {
+            port: args.port,
+            token_lifetime: args.token_lifetime,
+        }),
     }
 }
 
@@ -251,6 +268,26 @@ mod tests {
         };
         assert_eq!(args.format, CheckFormat::Json);
         assert_eq!(args.config.path, PathBuf::from("dir"));
+    }
+
+    #[test]
+    fn demo_defaults_are_port_9080_and_30s() {
+        let Command::Demo(args) = parse(&["zconnect", "demo"]).command else {
+            panic!("expected demo");
+        };
+        assert_eq!(args.port, 9080);
+        assert_eq!(args.token_lifetime, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn demo_port_and_token_lifetime_are_set() {
+        let Command::Demo(args) =
+            parse(&["zconnect", "demo", "--port", "0", "--token-lifetime", "1m"]).command
+        else {
+            panic!("expected demo");
+        };
+        assert_eq!(args.port, 0);
+        assert_eq!(args.token_lifetime, Duration::from_secs(60));
     }
 
     #[test]

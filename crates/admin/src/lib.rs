@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod check;
 pub mod cli;
+pub mod demo;
 pub mod encode;
 pub mod listener;
 pub mod logging;
