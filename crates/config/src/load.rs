@@ -23,6 +23,11 @@ pub struct LoadOptions {
     /// `--output-dir`; `${server.output.dir}` is the server directory otherwise.
     pub output_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// The `bootstrap.properties` values read at start ([`Loaded::bootstrap`]).
+    /// Liberty reads that file at start only, so a server passes them at every
+    /// reload: when set, the load uses them and neither reads nor lists the
+    /// file. `None` reads the file.
+    pub bootstrap: Option<BTreeMap<String, String>>,
 }
 
 impl fmt::Debug for LoadOptions {
@@ -32,6 +37,7 @@ impl fmt::Debug for LoadOptions {
             .field("environment", &self.environment.keys())
             .field("output_dir", &self.output_dir)
             .field("limits", &self.limits)
+            .field("bootstrap", &self.bootstrap.as_ref().map(BTreeMap::keys))
             .finish()
     }
 }
@@ -76,12 +82,29 @@ pub struct SourceFile {
 }
 
 /// A configuration that loaded, possibly with warnings and element errors.
-#[derive(Debug, Clone)]
+/// `Debug` shows the bootstrap property names only, because a value may be a
+/// password.
+#[derive(Clone)]
 pub struct Loaded {
     pub config: Arc<Config>,
     pub effective: Arc<EffectiveConfig>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<SourceFile>,
+    /// The `bootstrap.properties` values this load used, read from the file
+    /// or given in [`LoadOptions::bootstrap`]; pass them there at a reload.
+    pub bootstrap: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Loaded")
+            .field("config", &self.config)
+            .field("effective", &self.effective)
+            .field("diagnostics", &self.diagnostics)
+            .field("sources", &self.sources)
+            .field("bootstrap", &self.bootstrap.keys())
+            .finish()
+    }
 }
 
 impl Loaded {
@@ -146,5 +169,6 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadFailure> {
         effective: Arc::new(converted.effective),
         diagnostics,
         sources: outcome.sources,
+        bootstrap: outcome.variables.bootstrap_properties().clone(),
     })
 }

@@ -103,6 +103,11 @@ impl Variables {
         self.defaults.insert(name.to_string(), definition);
     }
 
+    /// Returns every `bootstrap.properties` value, unexpanded.
+    pub fn bootstrap_properties(&self) -> &BTreeMap<String, String> {
+        &self.bootstrap
+    }
+
     /// Returns a `bootstrap.properties` value, unexpanded.
     pub fn bootstrap_property(&self, name: &str) -> Option<&str> {
         self.bootstrap.get(name).map(String::as_str)

@@ -124,6 +124,7 @@ mod tests {
                 effective: Arc::new(EffectiveConfig::default()),
                 diagnostics: Vec::new(),
                 sources: Vec::new(),
+                bootstrap: Default::default(),
             },
             client: Arc::new(client),
             kept_elements: Vec::new(),

@@ -1,7 +1,8 @@
 //! Finding and reading every configuration source in Liberty's order, and the
 //! entry point that turns a server directory into a merged document.
 //!
-//! The order, later sources winning: `bootstrap.properties` (variables only);
+//! The order, later sources winning: `bootstrap.properties` (variables only,
+//! or the values in [`LoadOptions::bootstrap`] without reading the file);
 //! every `*.xml` in `configDropins/defaults/`; `server.xml` with each
 //! `<include>` expanded in place, depth first; every `*.xml` in
 //! `configDropins/overrides/`. Dropins are read in lower-cased name order.
@@ -67,7 +68,10 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
         });
     }
 
-    let bootstrap = bootstrap::load(&server_dir, &mut files, &mut diagnostics);
+    let bootstrap = match &options.bootstrap {
+        Some(read_at_start) => read_at_start.clone(),
+        None => bootstrap::load(&server_dir, &mut files, &mut diagnostics),
+    };
     let variables = Variables::new(options, &server_dir, bootstrap);
     let mut walker = Walker::new(files, variables, diagnostics);
 
