@@ -538,9 +538,9 @@ impl ProblemReporter {
                     None => String::new(),
                 };
                 let message = format!(
-                    "variable ${{{name}}}{inside} is not defined, so the value keeps the text \
+                    "Variable ${{{name}}}{inside} is not defined, so the value keeps the text \
                      ${{{name}}}; define it with <variable name=\"{name}\" value=\"...\"/>, \
-                     --var {name}=..., bootstrap.properties or an environment variable"
+                     --var {name}=..., bootstrap.properties or an environment variable."
                 );
                 Diagnostic::new(&catalog::UNDEFINED_VARIABLE, message)
             }
@@ -551,16 +551,16 @@ impl ProblemReporter {
                     return None;
                 }
                 let message = format!(
-                    "variables refer to each other in a cycle: {}; the reference stays as \
-                     literal text: change one of these definitions",
+                    "Variables refer to each other in a cycle: {}. The reference stays as \
+                     literal text: change one of these definitions.",
                     chain.join(" -> ")
                 );
                 Diagnostic::new(&catalog::VARIABLE_CYCLE, message)
             }
             ExpansionProblem::TooDeep { chain, .. } => {
                 let message = format!(
-                    "variables are nested more than {MAX_EXPANSION_DEPTH} levels deep ({}); the \
-                     reference stays as literal text: define the value more directly",
+                    "Variables are nested more than {MAX_EXPANSION_DEPTH} levels deep ({}). The \
+                     reference stays as literal text: define the value more directly.",
                     chain.join(" -> ")
                 );
                 Diagnostic::new(&catalog::VARIABLE_TOO_DEEP, message)
@@ -569,7 +569,8 @@ impl ProblemReporter {
                 expression, reason, ..
             } => {
                 let message = format!(
-                    "${{{expression}}} cannot be computed: {reason}; the reference stays as literal text"
+                    "The expression ${{{expression}}} cannot be computed: {reason}; the reference \
+                     stays as literal text."
                 );
                 Diagnostic::new(&catalog::VARIABLE_ARITHMETIC_FAILED, message)
             }
@@ -594,8 +595,8 @@ pub fn define_from_element(
         .filter(|name| !name.value.is_empty())
     else {
         let message = format!(
-            "the <variable> element at {file} line {line} has no name attribute; add \
-             name=\"...\" or remove the element"
+            "The <variable> element at {file} line {line} has no name attribute; add \
+             name=\"...\" or remove the element."
         );
         diagnostics.push(
             Diagnostic::new(&catalog::VARIABLE_NAME_MISSING, message).at(element.location.clone()),
@@ -607,8 +608,8 @@ pub fn define_from_element(
     let default = element.attribute("defaultValue");
     if value.is_none() && default.is_none() {
         let message = format!(
-            "the <variable> element for \"{}\" at {file} line {line} has neither a value nor a \
-             defaultValue attribute; add one of them",
+            "The <variable> element for \"{}\" at {file} line {line} has neither a value nor a \
+             defaultValue attribute; add one of them.",
             name.value
         );
         let diagnostic = Diagnostic::new(&catalog::VARIABLE_VALUE_MISSING, message)

@@ -219,7 +219,7 @@ fn merge_different_values_give_an_info_listing_each_position() {
     assert!(message.contains("\"1\" at "), "{message}");
     assert!(message.contains("server.xml:2:"), "{message}");
     assert!(message.contains("server.xml:3:"), "{message}");
-    assert!(message.contains("the value \"2\""), "{message}");
+    assert!(message.contains("The value \"2\""), "{message}");
 }
 
 #[test]

@@ -134,10 +134,10 @@ fn example(id: &str) -> Option<Example> {
         "ZCN8133I" => Archives(&[]),
         "ZCN8600E" => Archives(&[("apiRequesters", b"not a folder")]),
         "ZCN8601E" => Archives(&[("apiRequesters/broken.ara", b"not a zip file")]),
-        "ZCN8602E" => Reported("the archives b.ara and a.ara both declare the API requester `petstore_1.0.0`; b.ara is rejected"),
-        "ZCN8603W" => Reported("API requester `petstore_1.0.0` has no endpoint connection in its archive or in server.xml; its calls are answered 503"),
-        "ZCN8604E" => Reported("the connectionRef `petstoreConn` of API requester `petstore_1.0.0` names no zosconnect_endpointConnection; its calls are answered 503"),
-        "ZCN1132E" => Reported("API requester `petstore_1.0.0` has no operation for GET /pets/1/toys"),
+        "ZCN8602E" => Reported("API requester archive b.ara is rejected because it declares the requester name \"petstore_1.0.0\", which archive a.ara already declares; remove one of the two archives or rebuild one with another name."),
+        "ZCN8603W" => Reported("API requester \"petstore_1.0.0\" (archive petstore.ara) has no endpoint connection, so calls to it are answered 503; set connectionRef on its apiRequester element or rebuild its archive with a connectionRef."),
+        "ZCN8604E" => Reported("API requester archive petstore.ara has connectionRef \"petstoreConn\", but no zosconnect_endpointConnection has that id, so calls to requester \"petstore_1.0.0\" are answered 503; define the connection or set connectionRef on an apiRequester element of that name."),
+        "ZCN1132E" => Reported("GET /pets/1/toys is not defined in API requester petstore_1.0.0; call one of the operations its archive declares."),
         _ => return None,
     })
 }
@@ -152,33 +152,39 @@ fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
     }
 }
 
-/// Produces the rendered example of one entry, with the temporary folder
-/// replaced by `$SERVER`.
-fn render_example(def: &'static MessageDef, example: Example) -> Result<String, String> {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let diagnostics: Vec<Diagnostic> = match example {
+/// Runs the example of one entry in `dir` and returns every diagnostic it
+/// produced.
+fn example_diagnostics(def: &'static MessageDef, example: Example, dir: &Path) -> Vec<Diagnostic> {
+    match example {
         Example::Load(files) | Example::LoadShallow(files) => {
             let shallow = matches!(example, Example::LoadShallow(_));
             let files: Vec<(&str, &[u8])> = files
                 .iter()
                 .map(|(name, text)| (*name, text.as_bytes()))
                 .collect();
-            write_files(dir.path(), &files);
+            write_files(dir, &files);
             let mut options = LoadOptions::default();
             if shallow {
                 options.limits.max_nesting_depth = 3;
             }
-            match load(dir.path(), &options) {
+            match load(dir, &options) {
                 Ok(loaded) => loaded.diagnostics,
                 Err(failure) => failure.diagnostics,
             }
         }
         Example::Archives(files) => {
-            write_files(dir.path(), files);
-            scan_folder(&dir.path().join("apiRequesters")).diagnostics
+            write_files(dir, files);
+            scan_folder(&dir.join("apiRequesters")).diagnostics
         }
         Example::Reported(message) => vec![Diagnostic::new(def, message)],
-    };
+    }
+}
+
+/// Produces the rendered example of one entry, with the temporary folder
+/// replaced by `$SERVER`.
+fn render_example(def: &'static MessageDef, example: Example) -> Result<String, String> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let diagnostics = example_diagnostics(def, example, dir.path());
 
     let Some(diagnostic) = diagnostics
         .iter()
@@ -213,6 +219,34 @@ fn render_every_catalog_entry() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     insta::assert_snapshot!(rendered.join("\n\n"));
+}
+
+/// Whether a message reads as one style of sentence: it starts with a
+/// capital letter, or with a name in backticks whose case is fixed, and ends
+/// with a period, or a question mark after a suggestion.
+fn is_sentence(message: &str) -> bool {
+    let starts_well = message
+        .chars()
+        .next()
+        .is_some_and(|first| first.is_ascii_uppercase() || first == '`');
+    starts_well && (message.ends_with('.') || message.ends_with('?'))
+}
+
+#[test]
+fn every_example_message_is_a_sentence() {
+    let mut problems = Vec::new();
+    for def in catalog::ALL {
+        let Some(example) = example(def.id) else {
+            continue;
+        };
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for diagnostic in example_diagnostics(def, example, dir.path()) {
+            if !is_sentence(&diagnostic.message) {
+                problems.push(format!("{} {}", diagnostic.id(), diagnostic.message));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 fn sample(line: u32, column: u32) -> Diagnostic {

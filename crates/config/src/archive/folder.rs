@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::{read_archive_with_limits, Archive, ArchiveLimits};
-use crate::diagnostics::catalog;
+use crate::diagnostics::{catalog, sentence};
 use crate::{Diagnostic, SourceFile};
 
 /// The file extension of API requester archives, compared case-insensitively.
@@ -57,7 +57,7 @@ pub fn scan_folder_with_limits(folder: &Path, limits: ArchiveLimits) -> FolderSc
                 scan.diagnostics.push(Diagnostic::new(
                     &catalog::ARCHIVE_INVALID,
                     format!(
-                        "API requester archive {} cannot be read ({error}); check that the file exists and that zconnect may read it",
+                        "API requester archive {} cannot be read ({error}); check that the file exists and that zconnect may read it.",
                         path.display()
                     ),
                 ));
@@ -76,7 +76,7 @@ pub fn scan_folder_with_limits(folder: &Path, limits: ArchiveLimits) -> FolderSc
             Err(error) => {
                 scan.diagnostics.push(Diagnostic::new(
                     &catalog::ARCHIVE_INVALID,
-                    error.to_string(),
+                    sentence(&error.to_string()),
                 ));
                 continue;
             }
@@ -90,7 +90,7 @@ pub fn scan_folder_with_limits(folder: &Path, limits: ArchiveLimits) -> FolderSc
             scan.diagnostics.push(Diagnostic::new(
                 &catalog::ARCHIVE_DUPLICATE_NAME,
                 format!(
-                    "API requester archive {} is rejected because it declares the requester name {:?}, which archive {} already declares; remove one of the two archives or rebuild one with another name",
+                    "API requester archive {} is rejected because it declares the requester name {:?}, which archive {} already declares; remove one of the two archives or rebuild one with another name.",
                     path.display(),
                     archive.name,
                     earlier.path.display()
@@ -115,7 +115,7 @@ fn list_archive_files(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             return Err(Diagnostic::new(
                 &catalog::ARCHIVE_FOLDER_UNREADABLE,
                 format!(
-                    "the API requester archive folder {} is not a folder; set zosconnect_apiRequesters location to a folder of .ara files",
+                    "The API requester archive folder {} is not a folder; set zosconnect_apiRequesters location to a folder of .ara files.",
                     folder.display()
                 ),
             ));
@@ -124,7 +124,7 @@ fn list_archive_files(folder: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             return Err(Diagnostic::new(
                 &catalog::REQUESTERS_FOLDER_MISSING,
                 format!(
-                    "the API requester archive folder {} does not exist, so no archive is loaded; create it to deploy .ara archives",
+                    "The API requester archive folder {} does not exist, so no archive is loaded; create it to deploy .ara archives.",
                     folder.display()
                 ),
             ));
@@ -168,7 +168,7 @@ fn unreadable_folder(folder: &Path, error: &io::Error) -> Diagnostic {
     Diagnostic::new(
         &catalog::ARCHIVE_FOLDER_UNREADABLE,
         format!(
-            "the API requester archive folder {} cannot be listed ({error}); check its permissions",
+            "The API requester archive folder {} cannot be listed ({error}); check its permissions.",
             folder.display()
         ),
     )

@@ -141,7 +141,7 @@ impl Requester {
     /// Formats the message for a call that matches no operation of the archive.
     pub fn operation_not_defined_message(&self, method: &str, path: &str) -> String {
         format!(
-            "{method} {path} is not defined in API requester {}; call one of the operations its archive declares",
+            "{method} {path} is not defined in API requester {}; call one of the operations its archive declares.",
             self.name
         )
     }
@@ -197,7 +197,7 @@ pub fn merge_requesters(archives: &[Archive], config: &Config) -> RequesterSet {
                 diagnostics.push(Diagnostic::new(
                     &catalog::REQUESTER_NAME_CONFLICT,
                     format!(
-                        "API requester archive {} is rejected because the webApplication element at {} declares a requester with the same name {:?}; remove one of the two or rename one",
+                        "API requester archive {} is rejected because the webApplication element at {} declares a requester with the same name {:?}; remove one of the two or rename one.",
                         archive.path.display(),
                         declared[index].location,
                         archive.name
@@ -253,7 +253,7 @@ fn declared_requesters<'c>(
                 Diagnostic::new(
                     &catalog::REQUESTER_NAME_CONFLICT,
                     format!(
-                        "the {} declaring API requester {:?} is left out because the {} declares the same name; remove one of the two or rename one",
+                        "The {} declaring API requester {:?} is left out because the {} declares the same name; remove one of the two or rename one.",
                         origin_of(requester).describe(),
                         requester.name,
                         origin_of(earlier).describe()
@@ -338,7 +338,7 @@ fn archive_connection(
     diagnostics.push(Diagnostic::new(
         &catalog::REQUESTER_CONNECTION_UNKNOWN,
         format!(
-            "API requester archive {} has connectionRef {connection:?}, but no zosconnect_endpointConnection has that id, so calls to requester {:?} are answered 503; define the connection or set connectionRef on an apiRequester element of that name",
+            "API requester archive {} has connectionRef {connection:?}, but no zosconnect_endpointConnection has that id, so calls to requester {:?} are answered 503; define the connection or set connectionRef on an apiRequester element of that name.",
             archive.path.display(),
             archive.name
         ),
@@ -356,7 +356,7 @@ fn warn_without_connection(requester: &Requester, diagnostics: &mut Vec<Diagnost
         Diagnostic::new(
             &catalog::REQUESTER_CONNECTION_MISSING,
             format!(
-                "API requester {:?} ({}) has no endpoint connection, so calls to it are answered 503; set connectionRef on its apiRequester element or rebuild its archive with a connectionRef",
+                "API requester {:?} ({}) has no endpoint connection, so calls to it are answered 503; set connectionRef on its apiRequester element or rebuild its archive with a connectionRef.",
                 requester.name,
                 requester.origin.describe()
             ),

@@ -261,7 +261,7 @@ fn check_required(checked: &mut Checked, diagnostics: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 missing_message(schema.name, attribute.name),
                 format!(
-                    "{} is missing the attribute `{}`{condition}, so it is left out.",
+                    "The element {} is missing the attribute `{}`{condition}, so it is left out.",
                     checked.path, attribute.name
                 ),
             )

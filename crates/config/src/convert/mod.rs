@@ -159,8 +159,8 @@ fn report_plain_web_application(element: &MergedElement, diagnostics: &mut Vec<D
         Diagnostic::new(
             &catalog::RECOGNISED_ELEMENT,
             format!(
-                "{} has no `connectionRef` application property, so it is not an API requester; it is \
-                 recognised but not used by zconnect.",
+                "The element {} has no `connectionRef` application property, so it is not an API \
+                 requester; it is recognised but not used by zconnect.",
                 element.path()
             ),
         )

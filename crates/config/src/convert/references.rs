@@ -189,7 +189,7 @@ pub(crate) fn propagate(
                 Diagnostic::new(
                     &catalog::DEPENDENT_INVALID,
                     format!(
-                        "{} is left out because {target_path}, named by `{}`, is invalid; fix the problem reported for it.",
+                        "The element {} is left out because {target_path}, named by `{}`, is invalid; fix the problem reported for it.",
                         from.path, edge.attribute
                     ),
                 )

@@ -78,7 +78,7 @@ pub(crate) fn check_endpoints(
             Diagnostic::new(
                 &catalog::AUTH_TOKEN_LOCAL_UNSUPPORTED,
                 format!(
-                    "{} is read but not supported: zconnect cannot sign JWTs with a Liberty jwtBuilder. \
+                    "The element {} is read but not supported: zconnect cannot sign JWTs with a Liberty jwtBuilder. \
                      Use zosconnect_oAuthConfig or zosconnect_authToken instead.",
                     element.path
                 ),
@@ -136,7 +136,7 @@ pub(crate) fn check_endpoints(
                 Diagnostic::new(
                     &catalog::AUTH_TOKEN_LOCAL_IN_USE,
                     format!(
-                        "{} uses zosconnect_authTokenLocal through `authenticationConfigRef`, which zconnect \
+                        "The element {} uses zosconnect_authTokenLocal through `authenticationConfigRef`, which zconnect \
                          does not support, so it is left out.",
                         element.path
                     ),
@@ -163,7 +163,7 @@ pub(crate) fn check_endpoints(
                 Diagnostic::new(
                     &catalog::AUTHORIZATION_HEADER_CONFLICT,
                     format!(
-                        "{} has both `basicAuthRef` and `authenticationConfigRef`, and both need the \
+                        "The element {} has both `basicAuthRef` and `authenticationConfigRef`, and both need the \
                          Authorization header, so it is left out. Remove one, or send the token in another \
                          header with zosconnect_authToken `header`.",
                         element.path
@@ -310,7 +310,7 @@ pub(crate) fn check_key_stores(
             diagnostics.push(
                 Diagnostic::new(
                     &catalog::KEY_STORE_TYPE_UNSUPPORTED,
-                    format!("{} cannot be used: {problem}", store.path),
+                    format!("The element {} cannot be used: {problem}", store.path),
                 )
                 .at(store.location_of("type"))
                 .element(store.path.clone())
@@ -388,7 +388,7 @@ pub(crate) fn check_features(
         Diagnostic::new(
             &catalog::NO_ZOSCONNECT_FEATURE,
             format!(
-                "zosconnect_* elements are configured, but featureManager lists no z/OS Connect feature, \
+                "Elements named zosconnect_* are configured, but featureManager lists no z/OS Connect feature, \
                  so z/OS Connect would ignore them; zconnect uses them anyway. Add `<feature>{}</feature>`.",
                 ZOSCONNECT_FEATURES.first().copied().unwrap_or_default()
             ),
@@ -411,7 +411,7 @@ pub(crate) fn check_http_endpoints(elements: &mut [Checked], diagnostics: &mut V
                 Diagnostic::new(
                     &catalog::HTTP_ENDPOINT_UNUSED,
                     format!(
-                        "{} is not used: zconnect listens only on the httpEndpoint with id \
+                        "The element {} is not used: zconnect listens only on the httpEndpoint with id \
                          `{DEFAULT_HTTP_ENDPOINT}`. Give this element that id to use its settings.",
                         endpoint.path
                     ),

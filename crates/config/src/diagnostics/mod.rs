@@ -59,9 +59,26 @@ impl fmt::Display for Location {
     }
 }
 
+/// Turns an error's text, which starts in lower case and has no final period
+/// as Rust error messages do, into a diagnostic message: the first letter
+/// capitalised and a period at the end.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut message: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !message.ends_with(['.', '?']) {
+        message.push('.');
+    }
+    message
+}
+
 /// One problem found while loading.
 ///
-/// `message` is the full sentence for the user; it never contains a secret.
+/// `message` is the full sentence for the user: it starts with a capital
+/// letter or a name in backticks, ends with a period (a question mark after
+/// a suggestion), and never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub def: &'static MessageDef,

@@ -96,7 +96,7 @@ impl ConflictLog {
                 .collect();
 
             let message = format!(
-                "{} sets attribute {} to different values: {}; the value {} from {} is used",
+                "The element {} sets attribute {} to different values: {}. The value {} from {} is used.",
                 element.path(),
                 winner.name,
                 listed.join(", "),

@@ -169,8 +169,8 @@ impl Builder<'_> {
             return;
         }
         let message = format!(
-            "the id \"{id}\" of {display} contains ${{: variables are never expanded in an id, so \
-             the id is used exactly as written; write a fixed id"
+            "The id \"{id}\" of {display} contains ${{, but variables are never expanded in an id, \
+             so the id is used exactly as written; write a fixed id."
         );
         let diagnostic = Diagnostic::new(&catalog::VARIABLE_IN_ID, message)
             .at(location.clone())
@@ -214,8 +214,9 @@ impl Builder<'_> {
         match existing {
             Some(attribute) => {
                 let message = format!(
-                    "{display} writes attribute {} and {name}, which are the same attribute because \
-                     attribute names ignore case; the later one, {name}, is used: remove one",
+                    "The element {display} writes attribute {} and {name}, which are the same \
+                     attribute because attribute names ignore case. The later one, {name}, is \
+                     used: remove one.",
                     attribute.name
                 );
                 let diagnostic = Diagnostic::new(&catalog::ATTRIBUTE_SPELLINGS, message)

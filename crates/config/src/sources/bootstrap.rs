@@ -69,7 +69,11 @@ fn load_file(
         Ok(bytes) => bytes,
         Err(ReadError::NotFound) if optional => return BTreeMap::new(),
         Err(error) => {
-            let message = format!("{} cannot be read: {}", path.display(), describe(&error));
+            let message = format!(
+                "The file {} cannot be read: {}.",
+                path.display(),
+                describe(&error)
+            );
             diagnostics.push(Diagnostic::new(&catalog::FILE_UNREADABLE, message).at(at_file));
             return BTreeMap::new();
         }
@@ -88,9 +92,9 @@ fn load_file(
     let (properties, errors) = parse(&text);
     for error in errors {
         let message = format!(
-            "{} line {}: {}; the property is skipped",
-            path.display(),
+            "Line {} of {}: {}; the property is skipped.",
             error.line,
+            path.display(),
             error.detail
         );
         let location = Location {
@@ -112,10 +116,10 @@ fn load_file(
             };
             if chain.contains(&identity(&target)) || chain.len() > MAX_INCLUDE_DEPTH {
                 let message = format!(
-                    "{} line {}: bootstrap.include names {}, which is already being read or nested \
-                     too deeply; it is skipped",
-                    path.display(),
+                    "Line {} of {}: bootstrap.include names {}, which is already being read or \
+                     nested too deeply, so it is skipped.",
                     property.line,
+                    path.display(),
                     target.display()
                 );
                 diagnostics.push(Diagnostic::new(&catalog::INCLUDE_CYCLE, message).at(location));

@@ -52,7 +52,7 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
     // whatever folder happens to hold it.
     if !server_xml.exists() {
         let message = format!(
-            "{} does not exist: give the path of a server.xml or of the folder that holds it",
+            "The file {} does not exist: give the path of a server.xml or of the folder that holds it.",
             server_xml.display()
         );
         let location = Location {

@@ -81,7 +81,11 @@ impl Walker {
                     }
                     ReadError::NotFound | ReadError::Io(_) => &catalog::FILE_UNREADABLE,
                 };
-                let message = format!("{} cannot be read: {}", path.display(), describe(&error));
+                let message = format!(
+                    "The file {} cannot be read: {}.",
+                    path.display(),
+                    describe(&error)
+                );
                 self.diagnostics
                     .push(Diagnostic::new(definition, message).at(at_file));
                 return Err(Rejected { unreadable: true });
@@ -103,8 +107,8 @@ impl Walker {
                 }
                 "server" => {
                     let message = format!(
-                        "a <server> element inside the root <server> element of {} is ignored \
-                         with everything in it, as in Liberty; move its content up one level",
+                        "A <server> element inside the root <server> element of {} is ignored \
+                         with everything in it, as in Liberty; move its content up one level.",
                         path.display()
                     );
                     let diagnostic = Diagnostic::new(&catalog::NESTED_SERVER_IGNORED, message)
@@ -132,8 +136,8 @@ impl Walker {
 
         let Some(location) = include.attribute("location") else {
             let message = format!(
-                "the <include> element on line {line} of {file} has no location attribute; add \
-                 location=\"file.xml\""
+                "The <include> element on line {line} of {file} has no location attribute; add \
+                 location=\"file.xml\"."
             );
             let diagnostic = Diagnostic::new(&catalog::INCLUDE_LOCATION_MISSING, message)
                 .at(include.location.clone());
@@ -163,9 +167,9 @@ impl Walker {
         let lower = target.to_ascii_lowercase();
         if lower.starts_with("http:") || lower.starts_with("https:") {
             let message = format!(
-                "the include on line {line} of {file} names the URL {target}; zconnect does not \
+                "The include on line {line} of {file} names the URL {target}; zconnect does not \
                  fetch configuration over the network: copy the file next to server.xml and \
-                 include it by path"
+                 include it by path."
             );
             self.diagnostics
                 .push(Diagnostic::new(&catalog::INCLUDE_URL_REJECTED, message).at(at));
@@ -195,7 +199,7 @@ impl Walker {
             Some(behaviour) => behaviour,
             None => {
                 let message = format!(
-                    "onConflict=\"{}\" is not MERGE, REPLACE or IGNORE; MERGE is used",
+                    "The include's onConflict=\"{}\" is not MERGE, REPLACE or IGNORE, so MERGE is used.",
                     written.value
                 );
                 let diagnostic = Diagnostic::new(&catalog::INCLUDE_ON_CONFLICT_INVALID, message)
@@ -250,8 +254,8 @@ impl Walker {
                 .collect();
             chain.push(key.display().to_string());
             let message = format!(
-                "included files form a cycle: {}; this include is skipped: remove the include \
-                 that closes the cycle",
+                "Included files form a cycle: {}. This include is skipped: remove the include \
+                 that closes the cycle.",
                 chain.join(" -> ")
             );
             self.diagnostics
@@ -262,7 +266,7 @@ impl Walker {
         let max = self.files.limits().max_include_depth;
         if context.chain.len() > max {
             let message = format!(
-                "includes are nested more than {max} levels deep at {}; flatten the include structure",
+                "Includes are nested more than {max} levels deep at {}; flatten the include structure.",
                 path.display()
             );
             self.diagnostics
@@ -292,7 +296,7 @@ impl Walker {
     ) -> Result<(), Rejected> {
         if optional {
             let message = format!(
-                "the optional include {} is skipped: {}",
+                "The optional include {} is skipped: {}.",
                 path.display(),
                 describe(error)
             );
@@ -302,7 +306,7 @@ impl Walker {
             return Ok(());
         }
         let message = format!(
-            "the included file {} cannot be read: {}; fix the location or add optional=\"true\"",
+            "The included file {} cannot be read: {}; fix the location or add optional=\"true\".",
             path.display(),
             describe(error)
         );

@@ -1,6 +1,6 @@
 //! Why a configuration file could not be read as XML.
 
-use crate::diagnostics::{catalog, Diagnostic, Location, MessageDef};
+use crate::diagnostics::{catalog, sentence, Diagnostic, Location, MessageDef};
 
 /// The condition that stopped the reader.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,9 +99,10 @@ impl XmlError {
         }
     }
 
+    /// Builds the diagnostic, whose message names the file.
     pub fn to_diagnostic(&self) -> Diagnostic {
         let file = self.location.file.display();
-        Diagnostic::new(self.message_def(), format!("{file}: {}", self.kind))
-            .at(self.location.clone())
+        let message = sentence(&format!("The file {file} cannot be read: {}", self.kind));
+        Diagnostic::new(self.message_def(), message).at(self.location.clone())
     }
 }
