@@ -298,23 +298,30 @@ async fn client_credentials_call_succeeds() {
     interop.stop().await;
 }
 
+/// JWT lifetime in the expired token test. The API sees `exp` as the issue
+/// time, rounded down to whole seconds, plus this, so a fresh token stays valid
+/// for at least one second less than this.
+const JWT_LIFETIME_SECONDS: u64 = 3;
+
 #[tokio::test]
 async fn level3_expired_token_is_replaced() {
     let Some(interop) = Interop::start().await else {
         return;
     };
-    // The JWT expires after 2 s, but the token response sets `expires_in` to an hour, so
-    // zconnect keeps sending the token after the API starts rejecting it.
+    // The JWT expires after JWT_LIFETIME_SECONDS, but the token response sets
+    // `expires_in` to an hour, so zconnect keeps sending the token after the API starts
+    // rejecting it.
     interop
         .node
-        .set_next_tokens(json!({"lifetimeSeconds": 2, "expiresInSeconds": 3600}))
+        .set_next_tokens(json!({"lifetimeSeconds": JWT_LIFETIME_SECONDS, "expiresInSeconds": 3600}))
         .await;
     let first = interop.call(LEVEL3, "/claims/7").await;
     assert_eq!(first.status(), 200, "the fresh token is accepted");
 
-    // `exp` is at most 2 s after issue, and the API compares whole seconds,
-    // so 3 s after the first call returned the token is expired.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // `exp` is the issue time in whole seconds plus the lifetime, and the API
+    // compares whole seconds, so the token is expired JWT_LIFETIME_SECONDS
+    // after the first call returned. The extra second is a margin.
+    tokio::time::sleep(Duration::from_secs(JWT_LIFETIME_SECONDS + 1)).await;
     interop
         .node
         .set_next_tokens(json!({"lifetimeSeconds": 3600, "expiresInSeconds": null}))
