@@ -298,9 +298,9 @@ async fn client_credentials_call_succeeds() {
     interop.stop().await;
 }
 
-/// JWT lifetime in the expired token test. The API sees `exp` as the issue
-/// time, rounded down to whole seconds, plus this, so a fresh token stays valid
-/// for at least one second less than this.
+/// JWT lifetime in the expired token test. The mock server sets `exp` to the
+/// issue time, rounded down to whole seconds, plus this, so a fresh token stays
+/// valid for at least one second less than this.
 const JWT_LIFETIME_SECONDS: u64 = 3;
 
 #[tokio::test]
