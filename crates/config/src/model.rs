@@ -172,7 +172,7 @@ impl RequesterDefaults {
 }
 
 impl Default for RequesterDefaults {
-    /// The settings of a configuration without either element.
+    /// Returns the settings of a configuration without either element.
     fn default() -> Self {
         RequesterDefaults::from_manager(&ZosConnectManager::default())
     }
