@@ -35,7 +35,9 @@ const SAMPLE_PATH: &str = "/claims/1001";
 /// secret only shows how zconnect sends one and masks it in the admin API.
 const CLIENT_ID: &str = "demo-client";
 const CLIENT_SECRET: &str = "demo-secret";
-/// Longest wait for calls in progress when the demo stops.
+/// Default `location` of `zosconnect_apiRequesters`, relative to the server directory.
+const ARCHIVE_FOLDER: &str = "resources/zosconnect/apiRequesters";
+/// Maximum wait for calls in progress when the demo stops.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Settings of `zconnect demo`.
@@ -65,8 +67,8 @@ pub enum DemoError {
     PortInUse(u16),
     #[error("creating the temporary server directory failed: {0}")]
     ServerDirectory(#[source] io::Error),
-    #[error("writing the demo configuration {path} failed: {source}")]
-    WriteConfig {
+    #[error("writing {path} of the demo server directory failed: {source}")]
+    Write {
         path: PathBuf,
         #[source]
         source: io::Error,
@@ -179,9 +181,17 @@ pub async fn start(options: DemoOptions) -> Result<Demo, DemoError> {
         .prefix("zconnect-demo-")
         .tempdir()
         .map_err(DemoError::ServerDirectory)?;
+    // The default archive folder, so that the load reports no missing folder
+    // and `.ara` archives can be deployed through the admin API.
+    let archive_dir = server_dir.path().join(ARCHIVE_FOLDER);
+    std::fs::create_dir_all(&archive_dir).map_err(|source| DemoError::Write {
+        path: archive_dir,
+        source,
+    })?;
+
     let config_path = server_dir.path().join("server.xml");
     let config = server_xml(options.port, &sandbox);
-    std::fs::write(&config_path, config).map_err(|source| DemoError::WriteConfig {
+    std::fs::write(&config_path, config).map_err(|source| DemoError::Write {
         path: config_path.clone(),
         source,
     })?;
@@ -297,7 +307,8 @@ impl Demo {
 }
 
 /// `zconnect demo`: starts the demo, prints its instructions and runs until
-/// SIGINT or SIGTERM, then stops everything and exits 0.
+/// SIGINT or SIGTERM, then stops everything and exits 0. Exits 1 when the
+/// demo cannot start or its server directory cannot be deleted.
 pub fn run(options: DemoOptions) -> ExitCode {
     let settings = LogSettings {
         format: LogFormat::Text,
@@ -374,8 +385,8 @@ fn start_error(error: StartError, port: u16) -> DemoError {
     }
 }
 
-/// Renders the demo `server.xml`, written for a reader who opens it: the
-/// comments say what each part shows.
+/// Renders the demo `server.xml`. Its comments explain each part to a user
+/// who opens the file.
 fn server_xml(port: u16, sandbox: &Sandbox) -> String {
     let client_secret = zconnect_config::values::encode_xor(CLIENT_SECRET);
     format!(

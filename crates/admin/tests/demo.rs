@@ -1,5 +1,5 @@
 //! `zconnect demo` started in process on a free port: every printed call
-//! returns what its line says, and the demo stops cleanly.
+//! returns what its printed line states, and the demo stops cleanly.
 
 use std::time::Duration;
 
@@ -334,8 +334,8 @@ async fn demo_stop_closes_listener() {
 
 #[tokio::test]
 async fn demo_port_in_use_is_reported() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
-    let port = taken.local_addr().expect("local address").port();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = busy.local_addr().expect("local address").port();
 
     let result = demo::start(DemoOptions {
         port,
