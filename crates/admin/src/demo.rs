@@ -182,7 +182,7 @@ pub async fn start(options: DemoOptions) -> Result<Demo, DemoError> {
         .tempdir()
         .map_err(DemoError::ServerDirectory)?;
     // The default archive folder, so that the load reports no missing folder
-    // and `.ara` archives can be deployed through the admin API.
+    // and `.ara` archives copied into it are picked up.
     let archive_dir = server_dir.path().join(ARCHIVE_FOLDER);
     std::fs::create_dir_all(&archive_dir).map_err(|source| DemoError::Write {
         path: archive_dir,
