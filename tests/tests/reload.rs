@@ -199,14 +199,14 @@ async fn include_added_at_run_time_is_watched() {
     ));
     editor_save(server.dir.path(), &with_include);
     server.wait_for_generation(2).await;
-    assert_eq!(server.requester_names().await, vec!["main", "extra"]);
+    assert_eq!(server.requester_names().await, vec!["extra", "main"]);
 
     server.write(
         "extra.xml",
         &format!("<server>\n{}\n</server>\n", plain_requester("extra2")),
     );
     server.wait_for_generation(3).await;
-    assert_eq!(server.requester_names().await, vec!["main", "extra2"]);
+    assert_eq!(server.requester_names().await, vec!["extra2", "main"]);
     server.stop().await;
 }
 
@@ -224,7 +224,7 @@ async fn include_removed_is_no_longer_watched() {
     )
     .expect("write extra.xml");
     let server = TestServer::start_in(dir, |_| {}).await;
-    assert_eq!(server.requester_names().await, vec!["main", "extra"]);
+    assert_eq!(server.requester_names().await, vec!["extra", "main"]);
 
     editor_save(server.dir.path(), &server_xml(&plain_requester("main")));
     server.wait_for_generation(2).await;
@@ -263,7 +263,7 @@ async fn failed_new_include_fix_is_seen() {
         &format!("<server>\n{}\n</server>\n", plain_requester("fixed")),
     );
     server.wait_for_generation(2).await;
-    assert_eq!(server.requester_names().await, vec!["main", "fixed"]);
+    assert_eq!(server.requester_names().await, vec!["fixed", "main"]);
     server.stop().await;
 }
 

@@ -9,7 +9,7 @@ use axum::Router;
 
 use crate::messages;
 use crate::routes::error::ApiError;
-use crate::routes::{calls, config, health, metrics, requesters};
+use crate::routes::{archives, calls, config, health, metrics, requesters};
 use crate::state::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -18,13 +18,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route(
             "/zosConnect/apiRequesters",
-            get(requesters::list).post(requesters::archive_operation),
+            get(requesters::list).post(archives::deploy),
         )
         .route(
             "/zosConnect/apiRequesters/{name}",
             get(requesters::show)
                 .put(requesters::update)
-                .delete(requesters::archive_operation),
+                .delete(archives::delete),
         )
         .route("/zosConnect/config", get(config::effective))
         .route("/zosConnect/config/status", get(config::status))
@@ -39,7 +39,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn unknown_path(uri: axum::http::Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        messages::UNKNOWN_PATH,
+        messages::UNKNOWN_PATH.id,
         format!("No route matches {}.", uri.path()),
     )
     .details("Admin routes are under /zosConnect/apiRequesters and /zosConnect/config; API requester calls go to /apiRequesters/{name}/{path}.")
@@ -48,7 +48,7 @@ async fn unknown_path(uri: axum::http::Uri) -> ApiError {
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        messages::METHOD_NOT_ALLOWED,
+        messages::METHOD_NOT_ALLOWED.id,
         format!("{} is not allowed on {}.", method, uri.path()),
     )
 }

@@ -1,5 +1,8 @@
 //! `zconnect check`: load and validate without starting, print every
 //! diagnostic, and exit 0 (no error), 1 (errors) or 2 (files unreadable).
+//!
+//! The archive folder is scanned and combined with server.xml as the server
+//! would do it, so an invalid archive or a requester conflict is reported too.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -7,17 +10,26 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
+use zconnect_config::archive::ArchiveLimits;
 use zconnect_config::diagnostics::{render_json, render_text};
 use zconnect_config::{Diagnostic, LoadOptions, SourceFile};
 
+use crate::archives::Requesters;
 use crate::cli::CheckFormat;
 
 pub fn run(path: &Path, options: &LoadOptions, format: CheckFormat) -> ExitCode {
     let (diagnostics, sources, config, code) = match zconnect_config::load(path, options) {
         Ok(loaded) => {
-            let code = if loaded.has_errors() { 1 } else { 0 };
+            let requesters = Requesters::build(&loaded.config, ArchiveLimits::default());
+            let mut diagnostics = loaded.diagnostics;
+            diagnostics.extend(requesters.diagnostics);
+            let code = if diagnostics.iter().any(Diagnostic::is_error) {
+                1
+            } else {
+                0
+            };
             let config = serde_json::to_value(&*loaded.effective).unwrap_or(Value::Null);
-            (loaded.diagnostics, loaded.sources, config, code)
+            (diagnostics, loaded.sources, config, code)
         }
         Err(failure) => {
             let code = if failure.unreadable { 2 } else { 1 };

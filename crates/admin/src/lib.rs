@@ -2,6 +2,7 @@
 //! API, the listener and hot reload. `main.rs` only parses the command line.
 
 pub mod app;
+pub mod archives;
 pub mod auth;
 pub mod check;
 pub mod cli;

@@ -122,7 +122,7 @@ impl RunningListener {
             closed_sender,
             shutdown_timeout,
         ));
-        tracing::info!(address = %local_addr, "{} Listening on http://{local_addr}", messages::LISTENING);
+        tracing::info!(address = %local_addr, "{} Listening on http://{local_addr}", messages::LISTENING.id);
         Ok(RunningListener {
             requested,
             local_addr,
@@ -290,7 +290,7 @@ impl Listeners {
                         Err(rebind_error) => tracing::error!(
                             error = %rebind_error,
                             "{} Listening again on the previous address failed; no listener is open",
-                            messages::BIND_FAILED
+                            messages::BIND_FAILED.id
                         ),
                     }
                 }

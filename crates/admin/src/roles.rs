@@ -4,7 +4,7 @@
 //! `adminGroup` group; operations: members of an `operationsGroup` group;
 //! reader: members of a `readerGroup` group. Each role includes the ones below it.
 
-use zconnect_config::model::ApiRequester;
+use zconnect_config::archive::Requester;
 use zconnect_config::Config;
 
 use crate::auth::Caller;
@@ -31,10 +31,6 @@ pub struct RoleGroups<'a> {
 impl<'a> RoleGroups<'a> {
     /// Groups for routes that concern the whole server: the `global...Group`
     /// attributes of `zosconnect_zosConnectManager`.
-    ///
-    /// NOTE: the `adminGroup`, `operationsGroup` and `readerGroup` attributes
-    /// of `zosconnect_apiRequesters` itself are not in the typed model (only
-    /// their values resolved into each requester), so they do not apply here.
     pub fn global(config: &'a Config) -> Self {
         RoleGroups {
             admin: &config.manager.global_admin_groups,
@@ -43,13 +39,26 @@ impl<'a> RoleGroups<'a> {
         }
     }
 
-    /// Groups for routes about one requester; the loader has already resolved
-    /// them from `apiRequester`, `zosconnect_apiRequesters` and the manager.
-    pub fn requester(requester: &'a ApiRequester) -> Self {
+    /// Groups for routes about the API requesters as a whole (the list, a
+    /// deployment): the attributes of `zosconnect_apiRequesters`, each one not
+    /// written there taken from the manager's `global...Group`.
+    pub fn requesters(config: &'a Config) -> Self {
+        let defaults = &config.api_requesters.defaults;
         RoleGroups {
-            admin: &requester.admin_groups,
-            operations: &requester.operations_groups,
-            reader: &requester.reader_groups,
+            admin: &defaults.admin_groups,
+            operations: &defaults.operations_groups,
+            reader: &defaults.reader_groups,
+        }
+    }
+
+    /// Groups for routes about one requester; they are already resolved from
+    /// `apiRequester`, `zosconnect_apiRequesters` and the manager.
+    pub fn requester(requester: &'a Requester) -> Self {
+        let settings = &requester.settings;
+        RoleGroups {
+            admin: &settings.admin_groups,
+            operations: &settings.operations_groups,
+            reader: &settings.reader_groups,
         }
     }
 }

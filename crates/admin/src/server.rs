@@ -77,8 +77,8 @@ impl Server {
         tracing::info!(
             generation = 1,
             config = %options.config_path.display(),
-            "{} zconnect started with {}",
-            messages::STARTED,
+            "{} The zconnect server started with {}.",
+            messages::STARTED.id,
             options.config_path.display()
         );
         let reload = spawn_reload_task(state.clone(), listeners, command_receiver, first_files);
@@ -99,7 +99,7 @@ impl Server {
     /// shutdown timeout) and stops the reload task.
     pub async fn shut_down(self) {
         self.reload.shut_down().await;
-        tracing::info!("{} zconnect stopped", messages::STOPPED);
+        tracing::info!("{} The zconnect server stopped.", messages::STOPPED.id);
     }
 }
 

@@ -9,10 +9,12 @@ use std::time::SystemTime;
 use arc_swap::ArcSwap;
 use prometheus_client::registry::Registry;
 use tokio::sync::{mpsc, oneshot};
-use zconnect_config::model::{ApiRequester, ElementKey, RequesterStatus};
+use zconnect_config::archive::Requester;
+use zconnect_config::model::{ElementKey, RequesterStatus};
 use zconnect_config::Loaded;
 use zconnect_requester::{Client, SharedState};
 
+use crate::archives::Requesters;
 use crate::metrics::ServerMetrics;
 use crate::options::ServerOptions;
 use crate::reload::ReloadRecord;
@@ -29,17 +31,16 @@ pub struct Snapshot {
     /// Elements that were invalid in the newest files and kept their previous
     /// valid version (`onError="WARN"`).
     pub kept_elements: Vec<ElementKey>,
+    /// The API requesters: archives of the archive folder combined with
+    /// server.xml. A change in the folder alone replaces the snapshot with
+    /// these rebuilt and everything else shared.
+    pub requesters: Arc<Requesters>,
 }
 
 impl Snapshot {
     /// Finds a requester by its name.
-    pub fn requester(&self, name: &str) -> Option<&ApiRequester> {
-        self.loaded
-            .config
-            .api_requesters
-            .requesters
-            .iter()
-            .find(|requester| requester.name == name)
+    pub fn requester(&self, name: &str) -> Option<&Requester> {
+        self.requesters.set.get(name)
     }
 }
 
@@ -48,6 +49,9 @@ impl Snapshot {
 pub enum ReloadCommand {
     /// `POST /zosConnect/config/refresh`: reload now and reply when done.
     Refresh(oneshot::Sender<RefreshAnswer>),
+    /// The admin API changed the archive folder: rebuild the requesters now,
+    /// whatever `updateTrigger` says, and reply when the new snapshot runs.
+    RescanArchives(oneshot::Sender<()>),
 }
 
 /// The reload task's reply to a refresh.
@@ -75,6 +79,9 @@ pub struct AppState {
     /// Addresses the listener is bound to now.
     listening: Mutex<Vec<SocketAddr>>,
     pub reload_commands: mpsc::Sender<ReloadCommand>,
+    /// Held by an admin API request from its checks until its change to the
+    /// archive folder is deployed, so two uploads never pass the same checks.
+    pub archive_writes: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -97,19 +104,34 @@ impl AppState {
             last_reload: Mutex::new(first_record),
             listening: Mutex::new(Vec::new()),
             reload_commands,
+            archive_writes: tokio::sync::Mutex::new(()),
         }
     }
 
     /// Returns the status a requester has now: the admin API's change, else the configured one.
-    pub fn requester_status(&self, requester: &ApiRequester) -> RequesterStatus {
+    pub fn requester_status(&self, requester: &Requester) -> RequesterStatus {
         lock(&self.status_overrides)
             .get(&requester.name)
             .copied()
-            .unwrap_or(requester.status)
+            .unwrap_or(requester.settings.status)
     }
 
     pub fn set_requester_status(&self, name: &str, status: RequesterStatus) {
         lock(&self.status_overrides).insert(name.to_owned(), status);
+    }
+
+    /// Returns the status set through the admin API for a name, if any.
+    pub fn status_override(&self, name: &str) -> Option<RequesterStatus> {
+        lock(&self.status_overrides).get(name).copied()
+    }
+
+    /// Sets or clears the admin API's status for a name.
+    pub fn replace_status_override(&self, name: &str, status: Option<RequesterStatus>) {
+        let mut overrides = lock(&self.status_overrides);
+        match status {
+            Some(status) => overrides.insert(name.to_owned(), status),
+            None => overrides.remove(name),
+        };
     }
 
     pub fn last_reload(&self) -> ReloadRecord {

@@ -145,7 +145,7 @@ impl TestServer {
         }
     }
 
-    /// Names of the API requesters as the admin API lists them.
+    /// Names of the API requesters as the admin API lists them, in name order.
     pub async fn requester_names(&self) -> Vec<String> {
         let response = self.admin_get("/zosConnect/apiRequesters").await;
         let list = body_json(response).await.expect("requester list JSON");

@@ -6,13 +6,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use zconnect_config::archive::{scan_folder_with_limits, FolderScan};
 use zconnect_config::model::OnError;
 use zconnect_config::{Diagnostic, LoadFailure, Loaded, Severity, SourceFile};
 use zconnect_requester::{Client, SharedState};
 
+use super::archives::{log_archive_change, record_diagnostics};
 use super::keep::{keep_previous_versions, left_out_requesters};
 use super::summary::ChangeSummary;
 use super::{ReloadRecord, ReloadResult, Trigger};
+use crate::archives::{self, Requesters};
 use crate::listener::{ListenAddress, ListenerMove, Listeners};
 use crate::messages;
 use crate::options::ServerOptions;
@@ -72,6 +75,9 @@ pub fn build_first_snapshot(
     }
     log_diagnostics(&loaded.diagnostics, loaded.config.config.on_error);
 
+    let requesters = Requesters::build(&loaded.config, archives::limits(options.max_archive_size));
+    log_diagnostics(&requesters.diagnostics, OnError::Warn);
+
     let client = Client::build(loaded.config.clone(), shared.clone(), None)
         .map_err(|error| StartError::Client(error.to_string()))?;
 
@@ -81,7 +87,7 @@ pub fn build_first_snapshot(
         error: None,
         started_at,
         duration: clock.elapsed(),
-        diagnostics: loaded.diagnostics.clone(),
+        diagnostics: record_diagnostics(&loaded, &requesters),
     };
     let snapshot = Snapshot {
         generation: 1,
@@ -89,6 +95,7 @@ pub fn build_first_snapshot(
         loaded,
         client: Arc::new(client),
         kept_elements: Vec::new(),
+        requesters: Arc::new(requesters),
     };
     Ok((snapshot, record))
 }
@@ -113,13 +120,21 @@ pub async fn attempt(
     tracing::info!(
         trigger = trigger.as_str(),
         "{} Starting configuration reload",
-        messages::RELOAD_STARTED
+        messages::RELOAD_STARTED.id
     );
 
     let path = state.options.config_path.clone();
     let load_options = state.options.load.clone();
+    let limits = archives::limits(state.options.max_archive_size);
+    // The archive folder is scanned with the new files, because they may
+    // move it; combining happens after the previous versions of invalid
+    // elements are put back.
     let loaded = match tokio::task::spawn_blocking(move || {
-        zconnect_config::load(&path, &load_options)
+        zconnect_config::load(&path, &load_options).map(|loaded| {
+            let folder = archives::archive_folder(&loaded.config);
+            let scan = scan_folder_with_limits(&folder, limits);
+            (loaded, folder, scan)
+        })
     })
     .await
     {
@@ -143,9 +158,9 @@ pub async fn attempt(
             );
             Outcome::rejected(error, failure.diagnostics, files)
         }
-        Ok(loaded) => {
+        Ok((loaded, folder, scan)) => {
             read = loaded.sources.clone();
-            apply_loaded(state, listeners, loaded).await
+            apply_loaded(state, listeners, loaded, folder, scan).await
         }
     };
 
@@ -167,7 +182,7 @@ pub async fn attempt(
             generation = state.snapshot.load().generation,
             duration_ms = millis,
             "{} Configuration reloaded in {millis:.1} ms: {}",
-            messages::RELOAD_APPLIED,
+            messages::RELOAD_APPLIED.id,
             outcome.summary
         ),
         ReloadResult::Partial => tracing::warn!(
@@ -175,18 +190,18 @@ pub async fn attempt(
             duration_ms = millis,
             error = outcome.error.as_deref().unwrap_or(""),
             "{} Configuration reloaded in {millis:.1} ms but the listener did not move: {}",
-            messages::RELOAD_PARTIAL,
+            messages::RELOAD_PARTIAL.id,
             outcome.summary
         ),
         ReloadResult::Unchanged => tracing::info!(
             duration_ms = millis,
             "{} Configuration not reloaded: no file changed",
-            messages::RELOAD_UNCHANGED
+            messages::RELOAD_UNCHANGED.id
         ),
         ReloadResult::Rejected => tracing::error!(
             duration_ms = millis,
             "{} Configuration reload rejected; the running configuration stays: {}",
-            messages::RELOAD_REJECTED,
+            messages::RELOAD_REJECTED.id,
             outcome.error.as_deref().unwrap_or("")
         ),
     }
@@ -220,7 +235,13 @@ impl Outcome {
     }
 }
 
-async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: Loaded) -> Outcome {
+async fn apply_loaded(
+    state: &Arc<AppState>,
+    listeners: &mut Listeners,
+    loaded: Loaded,
+    folder: PathBuf,
+    scan: FolderScan,
+) -> Outcome {
     let running = state.snapshot.load_full();
     let files: Vec<PathBuf> = loaded
         .sources
@@ -229,10 +250,35 @@ async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: 
         .collect();
 
     if same_content(&running.loaded.sources, &loaded.sources) {
+        let same_archives = folder == running.requesters.folder
+            && same_content(&running.requesters.archive_files, &scan.files);
+        if same_archives {
+            return Outcome {
+                result: ReloadResult::Unchanged,
+                error: None,
+                diagnostics: record_diagnostics(&running.loaded, &running.requesters),
+                files,
+                summary: ChangeSummary::default(),
+            };
+        }
+
+        // Only archives changed: the running configuration and its clients stay.
+        let requesters = Requesters::combine(folder, scan, &running.loaded.config);
+        log_diagnostics(&requesters.diagnostics, OnError::Warn);
+        log_archive_change(&running.requesters, &requesters);
+        let diagnostics = record_diagnostics(&running.loaded, &requesters);
+        store_snapshot(
+            state,
+            &running,
+            running.loaded.clone(),
+            running.client.clone(),
+            running.kept_elements.clone(),
+            requesters,
+        );
         return Outcome {
-            result: ReloadResult::Unchanged,
+            result: ReloadResult::Applied,
             error: None,
-            diagnostics: loaded.diagnostics,
+            diagnostics,
             files,
             summary: ChangeSummary::default(),
         };
@@ -268,20 +314,15 @@ async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: 
         }
     };
 
+    let requesters = Requesters::combine(folder, scan, &loaded.config);
+    log_diagnostics(&requesters.diagnostics, OnError::Warn);
+
     let wanted = ListenAddress::from_endpoint(&loaded.config.http_endpoint);
     let listener_move = listeners.move_to(wanted).await;
 
     let summary = ChangeSummary::between(&running.loaded.effective, &loaded.effective);
-    let diagnostics = loaded.diagnostics.clone();
-    let generation = running.generation + 1;
-    state.snapshot.store(Arc::new(Snapshot {
-        generation,
-        loaded_at: SystemTime::now(),
-        loaded,
-        client: Arc::new(client),
-        kept_elements: kept,
-    }));
-    state.metrics.set_generation(generation);
+    let diagnostics = record_diagnostics(&loaded, &requesters);
+    store_snapshot(state, &running, loaded, Arc::new(client), kept, requesters);
     state.set_listening(listeners.local_addresses());
 
     let (result, error) = match listener_move {
@@ -293,7 +334,7 @@ async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: 
             (ReloadResult::Applied, None)
         }
         ListenerMove::Failed(error) => {
-            tracing::error!(%error, "{} {error}", messages::BIND_FAILED);
+            tracing::error!(%error, "{} {error}", messages::BIND_FAILED.id);
             (ReloadResult::Partial, Some(error.to_string()))
         }
     };
@@ -305,6 +346,27 @@ async fn apply_loaded(state: &Arc<AppState>, listeners: &mut Listeners, loaded: 
         files,
         summary,
     }
+}
+
+/// Replaces the running snapshot with the next generation.
+pub(super) fn store_snapshot(
+    state: &AppState,
+    running: &Snapshot,
+    loaded: Loaded,
+    client: Arc<Client>,
+    kept_elements: Vec<zconnect_config::model::ElementKey>,
+    requesters: Requesters,
+) {
+    let generation = running.generation + 1;
+    state.snapshot.store(Arc::new(Snapshot {
+        generation,
+        loaded_at: SystemTime::now(),
+        loaded,
+        client,
+        kept_elements,
+        requesters: Arc::new(requesters),
+    }));
+    state.metrics.set_generation(generation);
 }
 
 /// Applies the previous versions of newly invalid elements under
@@ -327,8 +389,8 @@ fn keep_previous(
         };
         tracing::warn!(
             element = %path,
-            "{} {path} is invalid in the changed files and keeps its previous valid version",
-            messages::ELEMENT_KEPT
+            "{} The element {path} is invalid in the changed files and keeps its previous valid version.",
+            messages::ELEMENT_KEPT.id
         );
     }
     let loaded = Loaded {
@@ -386,7 +448,7 @@ pub fn diagnostic_line(diagnostic: &Diagnostic) -> String {
 
 /// Logs the diagnostics of a configuration that will run: errors and warnings
 /// at their level (errors at debug under `onError="IGNORE"`), infos at debug.
-fn log_diagnostics(diagnostics: &[Diagnostic], on_error: OnError) {
+pub(super) fn log_diagnostics(diagnostics: &[Diagnostic], on_error: OnError) {
     for diagnostic in diagnostics {
         let line = diagnostic_line(diagnostic);
         match diagnostic.severity() {

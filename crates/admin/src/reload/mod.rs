@@ -2,6 +2,7 @@
 //! configuration with one atomic swap.
 
 mod apply;
+mod archives;
 mod fingerprint;
 mod keep;
 mod summary;
@@ -13,6 +14,7 @@ use std::time::{Duration, SystemTime};
 use zconnect_config::Diagnostic;
 
 pub use apply::{build_first_snapshot, StartError};
+pub use archives::rescan_archives;
 pub use task::{spawn_reload_task, ReloadTask};
 
 /// The outcome of one reload attempt.
@@ -45,6 +47,10 @@ pub enum Trigger {
     Start,
     FileChange,
     Refresh,
+    /// Archive files were added, replaced or removed in the archive folder.
+    ArchiveChange,
+    /// The admin API deployed, updated or deleted an archive.
+    AdminApi,
 }
 
 impl Trigger {
@@ -53,6 +59,8 @@ impl Trigger {
             Trigger::Start => "start",
             Trigger::FileChange => "file change",
             Trigger::Refresh => "refresh request",
+            Trigger::ArchiveChange => "archive change",
+            Trigger::AdminApi => "admin API",
         }
     }
 }

@@ -5,6 +5,10 @@
 //! files are re-checked against the fingerprint taken before the last attempt,
 //! and only a difference starts an attempt. The poll compares the same way, so
 //! file systems without events and lost events are covered.
+//!
+//! The archive folder follows `updateTrigger` and `pollingRate` of
+//! `zosconnect_apiRequesters` in the same way: when only archives differ from
+//! the running snapshot, the requesters are rebuilt without a reload.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -17,9 +21,11 @@ use tokio::time::Instant;
 use zconnect_config::model::UpdateTrigger;
 
 use super::apply::{attempt, main_file};
+use super::archives::rescan_archives;
 use super::fingerprint::{Fingerprint, WatchedSet};
 use super::watch::{DirectoryWatcher, WatchEvent};
 use super::Trigger;
+use crate::archives::{archive_folder, folder_contents, polling_rate};
 use crate::listener::Listeners;
 use crate::messages;
 use crate::state::{AppState, RefreshAnswer, ReloadCommand};
@@ -101,18 +107,29 @@ async fn run(
         set: start.set,
         last_attempt: start.first_files,
     };
-    watching.watcher.update(watching.set.directories());
+    watching
+        .watcher
+        .update(watch_directories(&state, &watching.set));
 
     let quiet_period = state.options.reload_quiet_period;
     let mut quiet_until: Option<Instant> = start
         .changed_since_load
         .then(|| Instant::now() + quiet_period);
     let mut next_poll = Instant::now() + monitor_interval(&state);
+    let mut next_archive_poll = Instant::now() + archive_polling_rate(&state);
 
     loop {
-        let trigger = state.snapshot.load().loaded.config.config.update_trigger;
-        let reacts_to_files = trigger == UpdateTrigger::Polled;
-        let polling = reacts_to_files && !monitor_interval(&state).is_zero();
+        let (trigger, archive_trigger) = {
+            let config = &state.snapshot.load().loaded.config;
+            (
+                config.config.update_trigger,
+                config.api_requesters.update_trigger,
+            )
+        };
+        let config_polled = trigger == UpdateTrigger::Polled;
+        let archives_polled = archive_trigger == UpdateTrigger::Polled;
+        let reacts_to_files = config_polled || archives_polled;
+        let polling = config_polled && !monitor_interval(&state).is_zero();
 
         tokio::select! {
             _ = &mut stop => break,
@@ -127,11 +144,17 @@ async fn run(
                     reload(&state, &mut listeners, &mut watching, Trigger::Refresh, &mut quiet_until, quiet_period).await;
                     let _ = reply.send(RefreshAnswer::Done);
                 }
+                ReloadCommand::RescanArchives(reply) => {
+                    rescan_archives(&state, Trigger::AdminApi).await;
+                    // The upload may have created the archive folder.
+                    watching.watcher.update(watch_directories(&state, &watching.set));
+                    let _ = reply.send(());
+                }
             },
 
             Some(event) = events.recv() => {
                 if let WatchEvent::Failed(error) = &event {
-                    tracing::error!(%error, "{} The file watcher reported an error; re-checking the configuration files", messages::WATCHER_FAILED);
+                    tracing::error!(%error, "{} The file watcher reported an error; re-checking the configuration files", messages::WATCHER_FAILED.id);
                 }
                 if matches!(event, WatchEvent::Rescan) {
                     tracing::debug!("The file watcher lost events; re-checking the configuration files");
@@ -144,8 +167,12 @@ async fn run(
             _ = sleep_until_opt(quiet_until), if quiet_until.is_some() => {
                 quiet_until = None;
                 let now = Fingerprint::take(&watching.set);
-                if reacts_to_files && now != watching.baseline {
+                if config_polled && now != watching.baseline {
+                    // A reload rebuilds the requesters from the folder too.
                     reload(&state, &mut listeners, &mut watching, Trigger::FileChange, &mut quiet_until, quiet_period).await;
+                } else if archives_polled && archives_differ(&state) {
+                    rescan_archives(&state, Trigger::ArchiveChange).await;
+                    watching.watcher.update(watch_directories(&state, &watching.set));
                 }
             },
 
@@ -156,10 +183,21 @@ async fn run(
                     quiet_until = Some(Instant::now() + quiet_period);
                 }
             },
+
+            _ = tokio::time::sleep_until(next_archive_poll), if archives_polled => {
+                next_archive_poll = Instant::now() + archive_polling_rate(&state);
+                if quiet_until.is_none() && archives_differ(&state) {
+                    // An archive may still be being copied: let the quiet period pass first.
+                    quiet_until = Some(Instant::now() + quiet_period);
+                }
+            },
         }
 
         if !polling {
             next_poll = Instant::now() + monitor_interval(&state).max(Duration::from_millis(1));
+        }
+        if !archives_polled {
+            next_archive_poll = Instant::now() + archive_polling_rate(&state);
         }
     }
 
@@ -181,7 +219,9 @@ async fn reload(
     let read = outcome.read;
 
     watching.set = watched_set(state, &watching.last_attempt);
-    watching.watcher.update(watching.set.directories());
+    watching
+        .watcher
+        .update(watch_directories(state, &watching.set));
 
     // Files that were watched before keep the state seen before the load, so
     // a change made while loading is still found; new files start from now.
@@ -233,6 +273,39 @@ fn watched_set(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
     let folders = BTreeSet::from([dropins.join("defaults"), dropins.join("overrides")]);
 
     WatchedSet { files, folders }
+}
+
+/// The directories of the watched set, plus the archive folder of the
+/// running configuration and the directory that holds it, so that creating
+/// the folder is seen too.
+fn watch_directories(state: &AppState, set: &WatchedSet) -> BTreeSet<PathBuf> {
+    let mut directories = set.directories();
+    let folder = archive_folder(&state.snapshot.load().loaded.config);
+    if let Some(parent) = folder.parent() {
+        if parent.is_dir() {
+            directories.insert(parent.to_path_buf());
+        }
+    }
+    if folder.is_dir() {
+        directories.insert(folder);
+    }
+    directories
+}
+
+/// Tells whether the archive folder differs from the running snapshot's
+/// archives, by file path and content.
+fn archives_differ(state: &AppState) -> bool {
+    let snapshot = state.snapshot.load();
+    let folder = archive_folder(&snapshot.loaded.config);
+    if folder != snapshot.requesters.folder {
+        return true;
+    }
+    let contents = folder_contents(&folder, state.options.max_archive_size);
+    !snapshot.requesters.same_archives(&contents)
+}
+
+fn archive_polling_rate(state: &AppState) -> Duration {
+    polling_rate(&state.snapshot.load().loaded.config).max(Duration::from_millis(1))
 }
 
 fn monitor_interval(state: &AppState) -> Duration {

@@ -54,7 +54,7 @@ impl DirectoryWatcher {
                 tracing::error!(
                     %error,
                     "{} The file watcher cannot be created; configuration changes are found by polling every monitorInterval",
-                    messages::WATCHER_FAILED
+                    messages::WATCHER_FAILED.id
                 );
                 None
             }

@@ -1,8 +1,10 @@
 //! `/apiRequesters/{name}/{path...}`: one API requester call.
 //!
 //! The route resolves the requester in one snapshot, checks its status and
-//! connection, authenticates and authorizes the caller, limits the body, and
-//! hands the call to the requester crate. Every response carries `BAQ-Return-Code`.
+//! connection, authenticates and authorizes the caller, matches the method and
+//! path against the operations of the requester's archive, limits the body,
+//! and hands the call to the requester crate. Every response carries
+//! `BAQ-Return-Code`.
 
 use std::io;
 use std::pin::Pin;
@@ -16,7 +18,8 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use zconnect_config::model::{ApiRequester, RequesterStatus};
+use zconnect_config::archive::{OperationMatch, Requester};
+use zconnect_config::model::RequesterStatus;
 use zconnect_requester::{CallError, CallRequest, CallTarget, ErrorKind, RequestBody};
 
 use super::error::RETURN_CODE_HEADER;
@@ -38,7 +41,7 @@ pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Respo
         ));
     };
 
-    let target = match resolve(&state, &snapshot, name, &parts.headers) {
+    let target = match resolve(&state, &snapshot, name, &parts) {
         Ok(target) => target,
         Err(error) => {
             tracing::warn!(requester = %name, error = %error, "API requester call failed");
@@ -103,12 +106,12 @@ fn split_path(path: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((name, operation))
 }
 
-/// Finds the requester and checks status, connection and caller.
+/// Finds the requester and checks status, connection, caller and operation.
 fn resolve(
     state: &AppState,
     snapshot: &Snapshot,
     name: &str,
-    headers: &axum::http::HeaderMap,
+    request: &axum::http::request::Parts,
 ) -> Result<CallTarget, CallError> {
     let config = &snapshot.loaded.config;
     let requester = snapshot.requester(name).ok_or_else(|| {
@@ -116,7 +119,7 @@ fn resolve(
             ErrorKind::UnknownRequester,
             format!("No API requester is named {name}."),
         )
-        .with_details("Declare it in server.xml as an apiRequester inside zosconnect_apiRequesters, or check the name in the path.")
+        .with_details("Deploy its .ara archive, or declare it in server.xml as an apiRequester inside zosconnect_apiRequesters, or check the name in the path.")
     })?;
 
     if state.requester_status(requester) == RequesterStatus::Stopped {
@@ -135,7 +138,7 @@ fn resolve(
             format!("The API requester {name} has no endpoint connection."),
         )
         .with_details(
-            "Set connectionRef on its apiRequester element to a zosconnect_endpointConnection id.",
+            "Set connectionRef on an apiRequester element of that name to a zosconnect_endpointConnection id, or rebuild its archive with a connectionRef.",
         ));
     };
     if !config.endpoint_connections.contains_key(&connection) {
@@ -148,21 +151,52 @@ fn resolve(
         ));
     }
 
-    check_caller(config, requester, headers)?;
+    check_caller(config, requester, &request.headers)?;
+    check_operation(requester, request)?;
 
     Ok(CallTarget {
         requester: requester.name.clone(),
         connection,
-        base_path: String::new(),
+        base_path: requester.base_path.clone(),
     })
+}
+
+/// Checks that the method and operation path are an operation of the
+/// requester's archive. A requester without an archive accepts any.
+fn check_operation(
+    requester: &Requester,
+    request: &axum::http::request::Parts,
+) -> Result<(), CallError> {
+    let method = request.method.as_str();
+    let path = split_path(request.uri.path()).map_or("/", |(_, path)| path);
+    match requester.match_operation(method, path) {
+        OperationMatch::Operation(_) | OperationMatch::Unrestricted => Ok(()),
+        OperationMatch::NotDefined => {
+            let declared: Vec<String> = requester
+                .operations
+                .iter()
+                .flatten()
+                .map(|operation| format!("{} {}", operation.method, operation.relative_path))
+                .collect();
+            Err(CallError::new(
+                ErrorKind::NotAnOperation,
+                requester.operation_not_defined_message(method, path),
+            )
+            .with_details(format!(
+                "Operations of the archive: {}.",
+                declared.join(", ")
+            )))
+        }
+    }
 }
 
 fn check_caller(
     config: &zconnect_config::Config,
-    requester: &ApiRequester,
+    requester: &Requester,
     headers: &axum::http::HeaderMap,
 ) -> Result<(), CallError> {
-    if !requester.require_auth {
+    let settings = &requester.settings;
+    if !settings.require_auth {
         return Ok(());
     }
     let name = &requester.name;
@@ -183,7 +217,7 @@ fn check_caller(
         ),
     })?;
 
-    if !requester.invoke_groups.is_empty() && !caller.in_any(&requester.invoke_groups) {
+    if !settings.invoke_groups.is_empty() && !caller.in_any(&settings.invoke_groups) {
         return Err(CallError::new(
             ErrorKind::CallerNotAuthorized,
             format!(
@@ -193,7 +227,7 @@ fn check_caller(
         )
         .with_details(format!(
             "Allowed groups: {}.",
-            requester.invoke_groups.join(", ")
+            settings.invoke_groups.join(", ")
         )));
     }
     Ok(())

@@ -77,7 +77,7 @@ pub async fn refresh(
     let stopped = || {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            messages::RELOAD_DISABLED,
+            messages::RELOAD_DISABLED.id,
             "The server is stopping and no longer reloads its configuration.",
         )
     };
@@ -91,7 +91,7 @@ pub async fn refresh(
         RefreshAnswer::Done => Ok(Json(status_object(&state))),
         RefreshAnswer::Disabled => Err(ApiError::new(
             StatusCode::CONFLICT,
-            messages::RELOAD_DISABLED,
+            messages::RELOAD_DISABLED.id,
             "Reloading is disabled by updateTrigger=\"disabled\" on the config element; restart the server to apply changes.",
         )
         .details("Set updateTrigger=\"mbean\" to reload only on POST /zosConnect/config/refresh, or \"polled\" to reload on file changes.")),

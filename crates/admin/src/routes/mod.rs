@@ -1,5 +1,6 @@
 //! HTTP routes: API requester calls, the admin REST API, health and metrics.
 
+pub mod archives;
 pub mod calls;
 pub mod config;
 pub mod error;
@@ -33,20 +34,20 @@ impl AdminAccess {
             Err(AuthFailure::NoRegistry) if state.loopback_only() => Ok(AdminAccess::Open),
             Err(AuthFailure::NoRegistry) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                messages::NO_REGISTRY,
+                messages::NO_REGISTRY.id,
                 "The admin API needs a user registry: add a basicRegistry with users, and name the administrators in administrator-role.",
             )
             .details("Without a registry the admin API is open only when httpEndpoint listens on a loopback address (127.0.0.1, ::1 or localhost).")),
             Err(AuthFailure::MissingCredentials) => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                messages::NOT_AUTHENTICATED,
+                messages::NOT_AUTHENTICATED.id,
                 "The admin API needs HTTP Basic credentials of a basicRegistry user.",
             )
             .with_challenge()),
             Err(AuthFailure::MalformedCredentials | AuthFailure::WrongCredentials) => {
                 Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
-                    messages::NOT_AUTHENTICATED,
+                    messages::NOT_AUTHENTICATED.id,
                     "The user name or password is not valid.",
                 )
                 .with_challenge())
@@ -88,7 +89,7 @@ impl AdminAccess {
         };
         ApiError::new(
             StatusCode::FORBIDDEN,
-            messages::NOT_AUTHORIZED,
+            messages::NOT_AUTHORIZED.id,
             format!("{user} is not allowed to {action}: the {role} role is needed."),
         )
         .details("Roles come from administrator-role, and from the adminGroup, operationsGroup and readerGroup attributes of apiRequester, zosconnect_apiRequesters or the global...Group attributes of zosconnect_zosConnectManager.")
@@ -128,6 +129,7 @@ mod tests {
             },
             client: Arc::new(client),
             kept_elements: Vec::new(),
+            requesters: Arc::default(),
         };
         let mut registry = Registry::default();
         let metrics = ServerMetrics::register(&mut registry);

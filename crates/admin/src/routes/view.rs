@@ -3,9 +3,8 @@
 
 use axum::http::{header, HeaderMap};
 use serde_json::{json, Value};
-use zconnect_config::model::{
-    ApiRequester, Authentication, RequesterSource, RequesterStatus, Scheme,
-};
+use zconnect_config::archive::{Requester, RequesterOrigin};
+use zconnect_config::model::{Authentication, RequesterStatus, Scheme};
 use zconnect_config::Config;
 
 use crate::state::AppState;
@@ -25,46 +24,43 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// Builds the object of `GET /zosConnect/apiRequesters`: the summary fields plus
 /// `connectionRef`, the name IBM's zosconnect-node client reads from the list.
-pub fn list_item(state: &AppState, requester: &ApiRequester, base_url: &str) -> Value {
+pub fn list_item(state: &AppState, requester: &Requester, base_url: &str) -> Value {
     let mut object = summary(state, requester, base_url);
     object["connectionRef"] = json!(requester.connection);
     object
 }
 
-/// Builds the object of `GET /zosConnect/apiRequesters/{name}` and of a status change.
-pub fn details(
-    state: &AppState,
-    config: &Config,
-    requester: &ApiRequester,
-    base_url: &str,
-) -> Value {
+/// Builds the object of `GET /zosConnect/apiRequesters/{name}` and of the
+/// answers to a status change, a deployment, an update and a delete.
+pub fn details(state: &AppState, config: &Config, requester: &Requester, base_url: &str) -> Value {
     let mut object = summary(state, requester, base_url);
     object["endpoint"] = endpoint(config, requester);
-    object["source"] = json!(match requester.source {
-        RequesterSource::ServerXml => "server.xml",
-        RequesterSource::WebApplication => "webApplication",
+    object["source"] = json!(match requester.origin {
+        RequesterOrigin::Archive { .. } => "archive",
+        RequesterOrigin::ServerXml { .. } => "server.xml",
+        RequesterOrigin::WebApplication { .. } => "webApplication",
     });
     object
 }
 
-fn summary(state: &AppState, requester: &ApiRequester, base_url: &str) -> Value {
+fn summary(state: &AppState, requester: &Requester, base_url: &str) -> Value {
     let status = match state.requester_status(requester) {
         RequesterStatus::Started => "Started",
         RequesterStatus::Stopped => "Stopped",
     };
     json!({
         "name": requester.name,
-        "version": version_of(&requester.name),
-        // NOTE: only archives carry a description; requesters declared in
+        "version": requester.version.clone().unwrap_or_else(|| version_of(&requester.name)),
+        // Only archives carry a description; requesters declared in
         // server.xml have none.
-        "description": "",
+        "description": requester.description.clone().unwrap_or_default(),
         "status": status,
         "connection": requester.connection,
         "apiRequesterUrl": format!("{base_url}/zosConnect/apiRequesters/{}", requester.name),
     })
 }
 
-fn endpoint(config: &Config, requester: &ApiRequester) -> Value {
+fn endpoint(config: &Config, requester: &Requester) -> Value {
     let Some(connection) = requester
         .connection
         .as_ref()
@@ -83,7 +79,7 @@ fn endpoint(config: &Config, requester: &ApiRequester) -> Value {
         connection.host.clone()
     };
     let mut object = json!({
-        "url": format!("{scheme}://{host}:{}{}", connection.port, connection.domain_base_path),
+        "url": endpoint_url(scheme, &host, connection.port, &connection.domain_base_path, &requester.base_path),
     });
 
     match &connection.authentication {
@@ -98,6 +94,18 @@ fn endpoint(config: &Config, requester: &ApiRequester) -> Value {
         None => object["authentication"] = json!("none"),
     }
     object
+}
+
+/// Joins the endpoint address with `domainBasePath` and the archive's base
+/// path. Both paths are empty or start with `/` without a trailing `/`.
+fn endpoint_url(
+    scheme: &str,
+    host: &str,
+    port: u16,
+    domain_base_path: &str,
+    base_path: &str,
+) -> String {
+    format!("{scheme}://{host}:{port}{domain_base_path}{base_path}")
 }
 
 /// The version z/OS Connect appends to a requester name (`petstore_1.0.0`), or

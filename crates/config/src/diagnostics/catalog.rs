@@ -125,4 +125,37 @@ catalog! {
     CALL_NOT_RETRIED = "ZCN8531I", Info, None, "The endpoint returned 401 and the call is not retried (level 3 without a Bearer invalid_token challenge, tokenReplaceInterval, or a streamed body).";
     CALL_AUTH_TOKEN_DROPPED = "ZCN8532I", Info, None, "The endpoint returned 401 to a zosconnect_authToken token; the cached token is dropped and the 401 goes back.";
     CALL_INTERNAL_ERROR = "ZCN7033E", Error, Some("BAQR7033E"), "An API requester call failed inside zconnect; it is answered 500.";
+
+    // Server: reloads, listeners, the admin REST API and archive deployment.
+    RELOAD_STARTED = "ZCN0016I", Info, Some("CWWKG0016I"), "A configuration reload starts, after a file change, a refresh request or a change in the archive folder.";
+    RELOAD_APPLIED = "ZCN0017I", Info, Some("CWWKG0017I"), "A configuration reload was applied; the line lists the elements added, removed and changed.";
+    RELOAD_UNCHANGED = "ZCN0018I", Info, Some("CWWKG0018I"), "A reload found every file and archive unchanged; nothing was replaced.";
+    RELOAD_REJECTED = "ZCN8701E", Error, None, "A reload was rejected (a syntax error, an error under onError=FAIL, or HTTP clients that cannot be built); the running configuration stays.";
+    RELOAD_PARTIAL = "ZCN8702W", Warning, None, "A reload was applied but the listener could not move to the new host or port; the old listener stays.";
+    RELOAD_ELEMENT_KEPT = "ZCN8703W", Warning, None, "An element that became invalid in the changed files keeps its previous valid version.";
+    WATCHER_FAILED = "ZCN8704E", Error, None, "The file watcher failed or cannot be created; changes are found by polling.";
+    SERVER_LISTENING = "ZCN8705I", Info, None, "The server listens on an address.";
+    SERVER_BIND_FAILED = "ZCN8706E", Error, None, "A listener cannot be opened on the configured host and port.";
+    SERVER_STOPPED = "ZCN8707I", Info, None, "The server stopped.";
+    SERVER_STARTED = "ZCN8708I", Info, None, "The server started with a configuration.";
+    ADMIN_UNKNOWN_REQUESTER = "ZCN8710E", Error, None, "An admin API request names an API requester that does not exist; it is answered 404.";
+    ADMIN_STATUS_CHANGED = "ZCN8711I", Info, None, "An API requester was started or stopped through the admin API.";
+    ADMIN_NOT_AUTHENTICATED = "ZCN8714E", Error, None, "An admin API request has no credentials or wrong ones; it is answered 401.";
+    ADMIN_NOT_AUTHORIZED = "ZCN8715E", Error, None, "An admin API caller holds no role that allows the request; it is answered 403.";
+    ADMIN_NO_REGISTRY = "ZCN8716E", Error, None, "The admin API needs a user registry and none is configured; requests are answered 403.";
+    ADMIN_UNKNOWN_PATH = "ZCN8720E", Error, None, "A request path matches no route; it is answered 404.";
+    ADMIN_METHOD_NOT_ALLOWED = "ZCN8721E", Error, None, "A route exists but not with the request's method; it is answered 405.";
+    ADMIN_BAD_REQUEST = "ZCN8722E", Error, None, "An admin API request has an invalid or missing query parameter; it is answered 400.";
+    ADMIN_RELOAD_DISABLED = "ZCN8723E", Error, None, "A refresh request arrived while updateTrigger is disabled or the server is stopping.";
+    ARCHIVE_DEPLOYED = "ZCN8725I", Info, None, "An API requester archive was deployed through the admin API.";
+    ARCHIVE_UPDATED = "ZCN8726I", Info, None, "An API requester archive was replaced through the admin API.";
+    ARCHIVE_DELETED = "ZCN8727I", Info, None, "An API requester and its archive file were deleted through the admin API.";
+    ARCHIVES_CHANGED = "ZCN8728I", Info, None, "Archives were added, replaced or removed in the archive folder; the API requesters were rebuilt.";
+    ADMIN_REQUESTER_EXISTS = "ZCN8730E", Error, None, "An archive upload names an API requester or archive file that already exists; it is answered 409.";
+    ADMIN_REQUESTER_STARTED = "ZCN8731E", Error, None, "An archive update or delete names a started API requester; it is answered 409.";
+    ADMIN_REQUESTER_NOT_ARCHIVE = "ZCN8732E", Error, None, "An archive update or delete names an API requester defined in server.xml; it is answered 409.";
+    ADMIN_ARCHIVE_MEDIA_TYPE = "ZCN8733E", Error, None, "An archive upload is not sent as application/zip; it is answered 415.";
+    ADMIN_ARCHIVE_INVALID = "ZCN8734E", Error, None, "An uploaded archive is invalid or names another API requester; it is answered 400.";
+    ADMIN_ARCHIVE_TOO_LARGE = "ZCN8735E", Error, None, "An uploaded archive is larger than --max-archive-size; it is answered 413.";
+    ADMIN_ARCHIVE_WRITE_FAILED = "ZCN8736E", Error, None, "An uploaded archive cannot be written to the archive folder, or a file cannot be removed; it is answered 500.";
 }
