@@ -4,6 +4,7 @@
 //! to text or JSON happens at the edge (CLI, log, admin API).
 
 pub mod catalog;
+mod excerpt;
 mod render;
 
 use std::fmt;

@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
+use super::excerpt::excerpt;
 use super::Diagnostic;
 
 /// Renders a diagnostic as text: `file:line:col: severity ID message`, then,
 /// when `source` contains the file's content, the source line with a caret under
-/// the column. Without a location the first line is `severity ID message`.
+/// the column, secret values masked and long lines cut around the column.
+/// Without a location the first line is `severity ID message`.
 pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
     let mut text = String::new();
     if let Some(location) = &diagnostic.location {
@@ -27,15 +29,17 @@ pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
         return text;
     };
 
+    let shown = excerpt(line, location.column);
     let number = location.line.to_string();
     let gutter = " ".repeat(number.len());
     // Keep tabs in the padding so the caret lines up however tabs are shown.
-    let padding: String = line
+    let padding: String = shown
+        .text
         .chars()
-        .take(location.column.saturating_sub(1) as usize)
+        .take(shown.caret)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let _ = write!(text, "\n{number} | {line}\n{gutter} | {padding}^");
+    let _ = write!(text, "\n{number} | {}\n{gutter} | {padding}^", shown.text);
     text
 }
 
