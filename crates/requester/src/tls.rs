@@ -8,6 +8,23 @@
 //! stores cannot be read, and their error explains how to convert them.
 //!
 //! Errors name the keyStore id and file, never the password.
+//!
+//! PKCS12 stores are read with p12-keystore. These encryption forms are
+//! pinned by tests with files that keytool (OpenJDK 17) and openssl (3.0)
+//! wrote:
+//! - PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC, MAC HMAC-SHA-256: the
+//!   default of keytool (`PBEWithHmacSHA256AndAES_256`) and of
+//!   `openssl pkcs12 -export`.
+//! - PBES2 with PBKDF2-HMAC-SHA-1 and AES-256-CBC, MAC HMAC-SHA-1: keytool's
+//!   `PBEWithHmacSHA1AndAES_256`.
+//! - PBES2 with DES-EDE3-CBC: `openssl pkcs12 -export -keypbe des-ede3-cbc`.
+//! - PKCS#12 PBE with SHA-1 and 3DES for keys and 40-bit RC2 for
+//!   certificates, MAC HMAC-SHA-1: keytool with `-J-Dkeystore.pkcs12.legacy`
+//!   (the default of older JDKs) and `openssl pkcs12 -export -legacy`.
+//!
+//! NOTE: other PBES2 PRFs and ciphers that pkcs5 implements (AES-128,
+//! HMAC-SHA-512, scrypt) should work but have no test; PBMAC1 (OpenSSL 3.4
+//! `-pbmac1_pbkdf2`) is not implemented by p12-keystore 0.4.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
