@@ -1,6 +1,7 @@
-//! The WWW-Authenticate cases W1-W10, end to end: a 401 with these headers
-//! from the endpoint, and whether the call is sent once more with a new
-//! token.
+//! The WWW-Authenticate cases W1-W10, and the headers where reading the
+//! Bearer challenge differs from a text search for `invalid_token`, end to
+//! end: a 401 with these headers from the endpoint, and whether the call is
+//! sent once more with a new token.
 
 #![allow(clippy::unwrap_used)]
 
@@ -110,4 +111,27 @@ async fn w9_garbage_retried_at_level_1() {
 async fn w10_parameters_of_two_bearer_challenges_do_not_mix() {
     let header = r#"Bearer realm="a", error="insufficient_scope", scope="write", Bearer realm="b", error="invalid_token""#;
     assert!(retried(LEVEL_3, &[header]).await);
+}
+
+#[tokio::test]
+async fn insufficient_scope_describing_invalid_token_not_retried() {
+    let header =
+        r#"Bearer realm="a", error="insufficient_scope", error_description="invalid_token scope""#;
+    assert!(!retried(LEVEL_3, &[header]).await);
+}
+
+#[tokio::test]
+async fn two_bearer_challenges_without_invalid_token_not_retried() {
+    let header = r#"Bearer realm="a", error="insufficient_scope", Bearer realm="b", error_description="invalid_token""#;
+    assert!(!retried(LEVEL_3, &[header]).await);
+}
+
+#[tokio::test]
+async fn semicolon_after_quoted_error_not_retried() {
+    assert!(!retried(LEVEL_3, &[r#"Bearer error="invalid_token"; charset=x"#]).await);
+}
+
+#[tokio::test]
+async fn quoted_pair_in_error_value_retried() {
+    assert!(retried(LEVEL_3, &[r#"Bearer error="invalid\_token""#]).await);
 }

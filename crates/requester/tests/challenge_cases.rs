@@ -388,3 +388,97 @@ fn stray_equals_and_quotes_are_skipped() {
     assert_eq!(challenges.len(), 1);
     assert_eq!(param(&challenges[0], "error"), Some("invalid_token"));
 }
+
+#[test]
+fn insufficient_scope_describing_invalid_token_not_retried() {
+    let line =
+        r#"Bearer realm="a", error="insufficient_scope", error_description="invalid_token scope""#;
+    assert!(!retried_at_level_3(&[line]));
+
+    let challenges = parse(line);
+    assert_eq!(challenges.len(), 1);
+    assert_eq!(param(&challenges[0], "error"), Some("insufficient_scope"));
+}
+
+#[test]
+fn two_bearer_challenges_without_invalid_token_not_retried() {
+    let line = r#"Bearer realm="a", error="insufficient_scope", Bearer realm="b", error_description="invalid_token""#;
+    assert!(!retried_at_level_3(&[line]));
+
+    let challenges = parse(line);
+    assert_eq!(challenges.len(), 2);
+    assert_eq!(param(&challenges[0], "error"), Some("insufficient_scope"));
+    assert_eq!(param(&challenges[1], "error"), None);
+    assert_eq!(
+        param(&challenges[1], "error_description"),
+        Some("invalid_token")
+    );
+}
+
+#[test]
+fn two_bearer_lines_without_invalid_token_not_retried() {
+    let lines = [
+        r#"Bearer realm="a", error="insufficient_scope""#,
+        r#"Bearer realm="b", error_description="invalid_token""#,
+    ];
+    assert!(!retried_at_level_3(&lines));
+    assert_eq!(challenges_in(&headers(&lines)).len(), 2);
+}
+
+/// `;` is no list separator, so the closing quote is followed by neither a
+/// comma, whitespace nor the end, and counts as an unescaped quote inside the
+/// value. The value is then not exactly `invalid_token`.
+#[test]
+fn semicolon_after_quoted_error_not_retried() {
+    let line = r#"Bearer error="invalid_token"; charset=x"#;
+    assert!(!retried_at_level_3(&[line]));
+
+    let challenges = parse(line);
+    assert_eq!(challenges.len(), 1);
+    assert_eq!(
+        param(&challenges[0], "error"),
+        Some(r#"invalid_token"; charset=x"#)
+    );
+}
+
+/// A quoted-pair stands for the byte after the backslash (RFC 9110 section
+/// 5.6.4), so `invalid\_token` is `invalid_token`.
+#[test]
+fn quoted_pair_in_error_value_retried() {
+    let line = r#"Bearer error="invalid\_token""#;
+    assert!(retried_at_level_3(&[line]));
+    assert_eq!(param(&parse(line)[0], "error"), Some("invalid_token"));
+}
+
+/// The table in docs/requester.md of headers where reading the Bearer
+/// challenge and searching the text for `invalid_token` give different
+/// answers, with zconnect's answer at level 3.
+#[test]
+fn text_search_differences_table() {
+    let rows: [(&str, bool); 12] = [
+        (
+            r#"Bearer error="invalid_request", error_description="not an invalid_token""#,
+            false,
+        ),
+        (
+            r#"Bearer realm="a", error="insufficient_scope", error_description="invalid_token scope""#,
+            false,
+        ),
+        (
+            r#"Bearer realm="a", error="insufficient_scope", Bearer realm="b", error_description="invalid_token""#,
+            false,
+        ),
+        (r#"DPoP algs="ES256", error="invalid_token""#, false),
+        (r#"Basic realm="x", error="invalid_token""#, false),
+        (r#"Bearer realm="invalid_token""#, false),
+        (r#"Bearer error="invalid_token_x""#, false),
+        (r#"error="invalid_token""#, false),
+        ("token: false, info: invalid_token", false),
+        ("Bearer error=invalid_token realm=x", false),
+        (r#"Bearer error="invalid_token"; charset=x"#, false),
+        (r#"Bearer error="invalid\_token""#, true),
+    ];
+    for (line, expected) in rows {
+        assert_eq!(retried_at_level_3(&[line]), expected, "level 3 on {line}");
+    }
+}
