@@ -1,4 +1,4 @@
-//! What changed between two sets of requesters, for the log line of an
+//! The difference between two sets of requesters, for the log line of an
 //! archive folder change.
 
 use std::fmt;

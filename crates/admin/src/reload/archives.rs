@@ -99,8 +99,8 @@ pub fn log_archive_change(old: &Requesters, new: &Requesters) {
     );
 }
 
-/// The diagnostics shown for a snapshot: the configuration's, then those of
-/// the archive folder and of combining archives with server.xml.
+/// Collects the diagnostics shown for a snapshot: the configuration's, then
+/// those of the archive folder and of combining archives with server.xml.
 pub fn record_diagnostics(loaded: &Loaded, requesters: &Requesters) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(requesters.diagnostics.iter().cloned());

@@ -1,5 +1,5 @@
 //! Deploying, updating and deleting API requester archives through the admin
-//! API, with the routes and answers of z/OS Connect's admin interface.
+//! API, with the routes and responses of z/OS Connect's admin interface.
 //!
 //! Every change goes the same way: check the request, write the archive
 //! folder atomically, ask the reload task to rebuild the requesters, and
@@ -182,7 +182,7 @@ pub async fn update_archive(
 }
 
 /// `DELETE /zosConnect/apiRequesters/{name}`: removes a stopped requester and
-/// its archive file, and answers the requester as it was.
+/// its archive file, and returns the requester as it was.
 pub async fn delete(
     State(state): State<Arc<AppState>>,
     UrlPath(name): UrlPath<String>,
@@ -260,7 +260,7 @@ pub async fn read_body(
     }
 }
 
-/// Fails with 415 unless the request says `Content-Type: application/zip`.
+/// Fails with 415 unless the request has `Content-Type: application/zip`.
 fn require_zip(headers: &HeaderMap) -> Result<(), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -443,7 +443,7 @@ async fn undo(state: &AppState, write: FolderWrite, error: ApiError) -> ApiError
     error
 }
 
-/// The details object of a requester in the running snapshot.
+/// Builds the details object of a requester in the running snapshot.
 fn current_object(state: &AppState, name: &str, headers: &HeaderMap) -> Value {
     let snapshot = state.snapshot.load_full();
     let base = base_url(state, headers);
