@@ -196,5 +196,10 @@ async fn https_endpoint_from_other_ca_fails_with_tls_error() {
         message.contains(&format!("endpoint connection '{CONNECTION}'")),
         "{message}"
     );
+    assert!(
+        message.contains("TLS handshake failed: invalid peer certificate"),
+        "{message}"
+    );
+    assert!(!message.contains("refused"), "{message}");
     assert_eq!(endpoint.handshakes.load(Ordering::SeqCst), 0);
 }

@@ -158,6 +158,7 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
     let requester = context.requester;
     let timeout = error.is_timeout();
     let connect = error.is_connect();
+    let tls_error = tls_failure(&error).map(ToString::to_string);
     let details = error_chain(&error.without_url());
     let address = format!("{}:{}", connection.host, connection.port);
 
@@ -182,6 +183,17 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
                 connection.receive_timeout.as_millis()
             ),
         )
+    } else if let Some(tls_error) = tls_error {
+        CallError::new(
+            ErrorKind::EndpointUnreachable,
+            format!(
+                "API requester '{requester}' cannot reach endpoint connection '{}' ({address}): the \
+                 TLS handshake failed: {tls_error}. Check that the trust store of the connection's \
+                 sslCertsRef contains the CA that issued the endpoint's certificate, and that the \
+                 certificate names {}.",
+                connection.id, connection.host
+            ),
+        )
     } else if connect {
         CallError::new(
             ErrorKind::EndpointUnreachable,
@@ -203,4 +215,25 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
         )
     };
     error.with_details(details)
+}
+
+/// Finds the rustls error behind a failed attempt, if TLS is what failed.
+///
+/// reqwest 0.12 wraps it in two `io::Error`s, and `io::Error::source()` skips
+/// the error it wraps, so each `io::Error` in the chain is opened with
+/// `get_ref()` instead.
+fn tls_failure(error: &reqwest::Error) -> Option<&rustls::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(tls_error) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls_error);
+        }
+        cause = match current.downcast_ref::<io::Error>() {
+            Some(io_error) => io_error
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
 }
