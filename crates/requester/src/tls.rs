@@ -22,9 +22,14 @@
 //!   certificates, MAC HMAC-SHA-1: keytool with `-J-Dkeystore.pkcs12.legacy`
 //!   (the default of older JDKs) and `openssl pkcs12 -export -legacy`.
 //!
+//! EC keys written by Java (keytool) lack their public key, which ring needs,
+//! so it is copied from the key's certificate (see `ec_key`).
+//!
 //! NOTE: other PBES2 PRFs and ciphers that pkcs5 implements (AES-128,
 //! HMAC-SHA-512, scrypt) should work but have no test; PBMAC1 (OpenSSL 3.4
 //! `-pbmac1_pbkdf2`) is not implemented by p12-keystore 0.4.
+
+mod ec_key;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -232,13 +237,32 @@ fn client_keys(store: &KeyStore, alias: Option<&str>) -> Result<Vec<Arc<Certifie
 
     keys.into_iter()
         .map(|(_, parts)| {
-            CertifiedKey::from_der(parts.chain, parts.key, &provider())
+            let key = complete_ec_key(parts.key, parts.chain.first());
+            CertifiedKey::from_der(parts.chain, key, &provider())
                 .map(Arc::new)
                 .map_err(|error| {
                     store_error(store, KeyStoreProblem::KeyRejected(error.to_string()))
                 })
         })
         .collect()
+}
+
+/// Adds the public key from the certificate to a PKCS#8 EC key that lacks
+/// it, as keys written by Java do; returns any other key unchanged.
+///
+/// NOTE: a SEC1 key (`BEGIN EC PRIVATE KEY`) without its public key is still
+/// rejected.
+fn complete_ec_key(
+    key: PrivateKeyDer<'static>,
+    certificate: Option<&CertificateDer<'static>>,
+) -> PrivateKeyDer<'static> {
+    let completed = match (&key, certificate) {
+        (PrivateKeyDer::Pkcs8(pkcs8), Some(certificate)) => {
+            ec_key::with_public_key(pkcs8, certificate)
+        }
+        _ => None,
+    };
+    completed.map_or(key, PrivateKeyDer::Pkcs8)
 }
 
 fn read_store(store: &KeyStore) -> Result<StoreContents, TlsError> {

@@ -1,8 +1,9 @@
 //! PKCS12 key stores in the encryption forms that keytool and openssl write,
 //! read from the committed files in `tests/fixtures/pkcs12` (see the README
-//! there for the commands that made them). Each file contains the same RSA
-//! 2048 key and self-signed certificate under the alias `mykey`, with the
-//! password `changeit`.
+//! there for the commands that made them). Each `.p12` file contains one key
+//! and its self-signed certificate under the alias `mykey`, with the password
+//! `changeit`: the RSA 2048 key of `mykey.crt.pem`, or for the files with `ec`
+//! in their name the P-256 key of `mykey-ec.crt.pem`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,12 +24,37 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The certificate that every fixture store contains under `mykey`.
-fn expected_certificate() -> CertificateDer<'static> {
-    let pem = std::fs::read(fixture("mykey.crt.pem")).expect("read mykey.crt.pem");
+/// The key type of a fixture store, with the certificate file that goes with
+/// it and a signature scheme that a server could accept for it.
+#[derive(Clone, Copy)]
+enum KeyType {
+    Rsa,
+    EcP256,
+}
+
+impl KeyType {
+    fn certificate_file(self) -> &'static str {
+        match self {
+            KeyType::Rsa => "mykey.crt.pem",
+            KeyType::EcP256 => "mykey-ec.crt.pem",
+        }
+    }
+
+    fn signature_scheme(self) -> SignatureScheme {
+        match self {
+            KeyType::Rsa => SignatureScheme::RSA_PKCS1_SHA256,
+            KeyType::EcP256 => SignatureScheme::ECDSA_NISTP256_SHA256,
+        }
+    }
+}
+
+/// The certificate that the fixture stores with keys of `key_type` contain.
+fn expected_certificate(key_type: KeyType) -> CertificateDer<'static> {
+    let file = key_type.certificate_file();
+    let pem = std::fs::read(fixture(file)).expect("read the certificate file");
     let certificate = rustls_pemfile::certs(&mut pem.as_slice())
         .next()
-        .expect("one certificate in mykey.crt.pem")
+        .expect("one certificate in the file")
         .expect("a PEM certificate");
     certificate
 }
@@ -54,24 +80,27 @@ fn build_with_key_store(path: &Path) -> Result<ClientConfig, TlsError> {
 }
 
 /// Returns the certificate that the built settings would send to a server
-/// that accepts RSA PKCS#1 client signatures.
-fn client_certificate(client: &ClientConfig) -> Option<CertificateDer<'static>> {
+/// that accepts client signatures with `scheme`.
+fn client_certificate(
+    client: &ClientConfig,
+    scheme: SignatureScheme,
+) -> Option<CertificateDer<'static>> {
     client
         .client_auth_cert_resolver
-        .resolve(&[], &[SignatureScheme::RSA_PKCS1_SHA256])
+        .resolve(&[], &[scheme])
         .and_then(|certified| certified.cert.first().cloned())
 }
 
 /// Reads the store at `path` and checks that its key entry is usable and
 /// carries the expected certificate.
-fn assert_store_is_read(path: &Path) {
+fn assert_store_is_read(path: &Path, key_type: KeyType) {
     let client = match build_with_key_store(path) {
         Ok(client) => client,
         Err(error) => panic!("{} was not read: {error}", path.display()),
     };
     assert_eq!(
-        client_certificate(&client),
-        Some(expected_certificate()),
+        client_certificate(&client, key_type.signature_scheme()),
+        Some(expected_certificate(key_type)),
         "{} did not yield the certificate of {ALIAS}",
         path.display()
     );
@@ -79,36 +108,61 @@ fn assert_store_is_read(path: &Path) {
 
 #[test]
 fn pkcs12_keytool_default_pbes2_hmac_sha256_aes256() {
-    assert_store_is_read(&fixture("keytool-default.p12"));
+    assert_store_is_read(&fixture("keytool-default.p12"), KeyType::Rsa);
 }
 
 #[test]
 fn pkcs12_keytool_pbes2_hmac_sha1_aes256() {
-    assert_store_is_read(&fixture("keytool-hmacsha1-aes256.p12"));
+    assert_store_is_read(&fixture("keytool-hmacsha1-aes256.p12"), KeyType::Rsa);
 }
 
 #[test]
 fn pkcs12_keytool_legacy_pbe_sha1_3des_rc2() {
-    assert_store_is_read(&fixture("keytool-legacy.p12"));
+    assert_store_is_read(&fixture("keytool-legacy.p12"), KeyType::Rsa);
 }
 
 #[test]
 fn pkcs12_openssl_default_pbes2_hmac_sha256_aes256() {
-    assert_store_is_read(&fixture("openssl-default.p12"));
+    assert_store_is_read(&fixture("openssl-default.p12"), KeyType::Rsa);
 }
 
 #[test]
 fn pkcs12_openssl_legacy_pbe_sha1_3des_rc2() {
-    assert_store_is_read(&fixture("openssl-legacy.p12"));
+    assert_store_is_read(&fixture("openssl-legacy.p12"), KeyType::Rsa);
 }
 
 #[test]
 fn pkcs12_openssl_pbes2_3des() {
-    assert_store_is_read(&fixture("openssl-pbes2-3des.p12"));
+    assert_store_is_read(&fixture("openssl-pbes2-3des.p12"), KeyType::Rsa);
 }
 
-/// Writes a store with the keytool on PATH, in its default form and in the
-/// PBES2 HMAC-SHA1 form, so that a newer JDK's defaults are checked too.
+#[test]
+fn pkcs12_keytool_ec_key_without_public_key() {
+    assert_store_is_read(&fixture("keytool-ec-p256.p12"), KeyType::EcP256);
+}
+
+#[test]
+fn pkcs12_openssl_with_java_ec_key() {
+    assert_store_is_read(&fixture("openssl-ec-p256-java-key.p12"), KeyType::EcP256);
+}
+
+/// A store that the installed keytool writes at test time.
+struct KeytoolStore {
+    name: &'static str,
+    /// `-J-D` options that choose the encryption.
+    properties: &'static [&'static str],
+    key_options: &'static [&'static str],
+    scheme: SignatureScheme,
+}
+
+const HMAC_SHA1_AES256: &[&str] = &[
+    "-J-Dkeystore.pkcs12.keyProtectionAlgorithm=PBEWithHmacSHA1AndAES_256",
+    "-J-Dkeystore.pkcs12.certProtectionAlgorithm=PBEWithHmacSHA1AndAES_256",
+    "-J-Dkeystore.pkcs12.macAlgorithm=HmacPBESHA1",
+];
+
+/// Writes stores with the keytool on PATH, so that a newer JDK's defaults
+/// are checked too, with RSA and EC keys.
 #[test]
 fn pkcs12_written_by_installed_keytool() {
     if Command::new("keytool").arg("-help").output().is_err() {
@@ -116,24 +170,40 @@ fn pkcs12_written_by_installed_keytool() {
         return;
     }
     let dir = TempDir::new().expect("temporary directory");
-    let forms: [(&str, &[&str]); 2] = [
-        ("default.p12", &[]),
-        (
-            "hmacsha1.p12",
-            &[
-                "-J-Dkeystore.pkcs12.keyProtectionAlgorithm=PBEWithHmacSHA1AndAES_256",
-                "-J-Dkeystore.pkcs12.certProtectionAlgorithm=PBEWithHmacSHA1AndAES_256",
-                "-J-Dkeystore.pkcs12.macAlgorithm=HmacPBESHA1",
-            ],
-        ),
+    let stores = [
+        KeytoolStore {
+            name: "rsa-default.p12",
+            properties: &[],
+            key_options: &["-keyalg", "RSA", "-keysize", "2048"],
+            scheme: SignatureScheme::RSA_PKCS1_SHA256,
+        },
+        KeytoolStore {
+            name: "rsa-hmacsha1.p12",
+            properties: HMAC_SHA1_AES256,
+            key_options: &["-keyalg", "RSA", "-keysize", "2048"],
+            scheme: SignatureScheme::RSA_PKCS1_SHA256,
+        },
+        KeytoolStore {
+            name: "ec-p256-default.p12",
+            properties: &[],
+            key_options: &["-keyalg", "EC", "-groupname", "secp256r1"],
+            scheme: SignatureScheme::ECDSA_NISTP256_SHA256,
+        },
+        KeytoolStore {
+            name: "ec-p384-hmacsha1.p12",
+            properties: HMAC_SHA1_AES256,
+            key_options: &["-keyalg", "EC", "-groupname", "secp384r1"],
+            scheme: SignatureScheme::ECDSA_NISTP384_SHA384,
+        },
     ];
 
-    for (name, properties) in forms {
+    for store in stores {
+        let name = store.name;
         let path = dir.path().join(name);
         let output = Command::new("keytool")
-            .args(properties)
-            .args(["-genkeypair", "-alias", ALIAS, "-keyalg", "RSA"])
-            .args(["-keysize", "2048", "-dname", "CN=zconnect test"])
+            .args(store.properties)
+            .args(["-genkeypair", "-alias", ALIAS, "-dname", "CN=zconnect test"])
+            .args(store.key_options)
             .args(["-storetype", "PKCS12", "-storepass", PASSWORD])
             .arg("-keystore")
             .arg(&path)
@@ -150,7 +220,7 @@ fn pkcs12_written_by_installed_keytool() {
             Err(error) => panic!("{name} written by keytool was not read: {error}"),
         };
         assert!(
-            client_certificate(&client).is_some(),
+            client_certificate(&client, store.scheme).is_some(),
             "{name} written by keytool has no usable key"
         );
     }

@@ -522,3 +522,58 @@ fn no_stores_uses_system_roots() {
     let ca = certificate_authority("Private CA");
     assert!(handshake(client, server_config(&server_certificate(&ca), None)).is_err());
 }
+
+/// A P-256 key written by Java, whose PKCS#8 form has no public key, and
+/// the certificate that goes with it (see tests/fixtures/pkcs12/README.md).
+fn java_ec_key_files() -> (Vec<u8>, Vec<u8>) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pkcs12");
+    let key = std::fs::read(fixtures.join("mykey-ec.key.pem")).expect("read the EC key");
+    let certificate =
+        std::fs::read(fixtures.join("mykey-ec.crt.pem")).expect("read the EC certificate");
+    (key, certificate)
+}
+
+#[test]
+fn pem_java_ec_key_without_public_key_is_used() {
+    let dir = TempDir::new().unwrap();
+    let (key, certificate) = java_ec_key_files();
+    let keys = write(&dir, "key.pem", &[key, certificate.clone()].concat());
+
+    let client = build(
+        vec![key_store("keys", &keys, KeyStoreType::Pem, None)],
+        ssl(None, Some("keys"), None),
+    )
+    .unwrap();
+
+    let sent = client
+        .client_auth_cert_resolver
+        .resolve(&[], &[rustls::SignatureScheme::ECDSA_NISTP256_SHA256])
+        .and_then(|certified| certified.cert.first().cloned());
+    let expected = rustls_pemfile::certs(&mut certificate.as_slice())
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(sent, Some(expected));
+}
+
+#[test]
+fn pem_java_ec_key_with_other_certificate_is_rejected() {
+    let dir = TempDir::new().unwrap();
+    let (key, _) = java_ec_key_files();
+    let ca = certificate_authority("Test CA");
+    let other = client_certificate(&ca, "other");
+    let keys = write(
+        &dir,
+        "key.pem",
+        &[key, other.cert.pem().into_bytes()].concat(),
+    );
+
+    let error = build(
+        vec![key_store("keys", &keys, KeyStoreType::Pem, None)],
+        ssl(None, Some("keys"), None),
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("keyStore 'keys'"), "{message}");
+    assert!(message.contains("cannot be used for TLS"), "{message}");
+}
