@@ -26,6 +26,9 @@ pub const TOKEN_PASSWORD: &str = "BAQHAPI-Token-Password";
 pub const TOKEN_CUSTOM_PARMS: &str = "BAQHAPI-Token-CustomParms";
 pub const TOKEN_CUSTOM_HEADERS: &str = "BAQHAPI-Token-CustomHeaders";
 
+/// The lower-case prefix that every credential header name starts with.
+const CREDENTIAL_PREFIX: &str = "baqhapi-";
+
 /// Every credential header name, as documented.
 pub const CREDENTIAL_HEADERS: [&str; 12] = [
     OAUTH_USERNAME,
@@ -99,6 +102,16 @@ impl CallerCredentials {
     /// Fails on a header that is not UTF-8 or appears more than once, because
     /// guessing which credentials were meant could lock a user's account.
     pub fn from_headers(headers: &HeaderMap) -> Result<CallerCredentials, CredentialHeaderError> {
+        // Most calls send none of these headers: one pass over the names
+        // (stored in lower case) saves twelve lookups by name, each of which
+        // parses the name again.
+        let any_credential = headers
+            .keys()
+            .any(|name| name.as_str().starts_with(CREDENTIAL_PREFIX));
+        if !any_credential {
+            return Ok(CallerCredentials::default());
+        }
+
         Ok(CallerCredentials {
             oauth_username: read(headers, OAUTH_USERNAME)?,
             oauth_password: read(headers, OAUTH_PASSWORD)?,
@@ -113,6 +126,11 @@ impl CallerCredentials {
             token_custom_parms: read(headers, TOKEN_CUSTOM_PARMS)?,
             token_custom_headers: read(headers, TOKEN_CUSTOM_HEADERS)?,
         })
+    }
+
+    /// Tells whether the call sent no credential header with a value.
+    pub fn is_empty(&self) -> bool {
+        self.fields().iter().all(|(_, value)| value.is_none())
     }
 
     fn fields(&self) -> [(&'static str, &Option<Secret>); 12] {
@@ -254,6 +272,33 @@ mod tests {
         assert!(debug.contains(OAUTH_USERNAME), "{debug}");
         assert!(!debug.contains("alice"), "{debug}");
         assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn call_without_credential_headers_has_empty_credentials() {
+        let credentials = CallerCredentials::from_headers(&map(&[
+            ("content-type", b"application/json"),
+            ("baqhapi-other", b"x"),
+        ]))
+        .unwrap();
+        assert!(credentials.is_empty());
+    }
+
+    #[test]
+    fn one_credential_header_makes_credentials_non_empty() {
+        let credentials =
+            CallerCredentials::from_headers(&map(&[("BAQHAPI-oAuth-Scope", b"read")])).unwrap();
+        assert!(!credentials.is_empty());
+    }
+
+    #[test]
+    fn prefix_matches_every_credential_header() {
+        for name in CREDENTIAL_HEADERS {
+            assert!(
+                name.to_ascii_lowercase().starts_with(CREDENTIAL_PREFIX),
+                "{name}"
+            );
+        }
     }
 
     #[test]
