@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -20,8 +20,18 @@ use zconnect_config::Secret;
 
 /// A SHA-256 digest of a secret part of a cache key, salted per process so
 /// that digests cannot be compared across processes or looked up in tables.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SecretDigest([u8; 32]);
+
+/// Hashes the first 8 bytes only: digests are uniformly distributed, so they
+/// spread keys as well as all 32 bytes would, and every call hashes its key.
+impl Hash for SecretDigest {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut head = [0_u8; 8];
+        head.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(head));
+    }
+}
 
 impl SecretDigest {
     pub fn of(value: &str) -> SecretDigest {
@@ -252,12 +262,17 @@ impl Slots {
         self.next_tick += 1;
         let tick = self.next_tick;
 
-        if let Some(slot) = self.slots.get_mut(key) {
-            self.order.remove(&slot.tick);
-        } else {
-            self.slots.insert(key.clone(), Slot::default());
+        match self.slots.get(key).map(|slot| slot.tick) {
+            // A key in use moves to the newest tick without being copied.
+            Some(previous) => {
+                let stored = self.order.remove(&previous).unwrap_or_else(|| key.clone());
+                self.order.insert(tick, stored);
+            }
+            None => {
+                self.slots.insert(key.clone(), Slot::default());
+                self.order.insert(tick, key.clone());
+            }
         }
-        self.order.insert(tick, key.clone());
 
         while self.slots.len() > capacity.max(1) {
             let Some((_, oldest)) = self.order.pop_first() else {
