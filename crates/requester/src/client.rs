@@ -9,6 +9,8 @@ use std::time::Duration;
 use zconnect_config::model::{KeyStore, Scheme, SslConfig};
 use zconnect_config::Config;
 
+use crate::call::oauth::{prepare_without_credentials, PreparedOAuth};
+use crate::forward::EndpointOrigin;
 use crate::shared::SharedState;
 
 /// The settings a connection pool is built from. Two elements with equal
@@ -69,6 +71,11 @@ pub struct Client {
     pub(crate) shared: Arc<SharedState>,
     pub(crate) endpoints: HashMap<String, Pool>,
     pub(crate) auth_servers: HashMap<String, Pool>,
+    /// Token cache keys and token requests of calls without credential
+    /// headers, by oAuthConfig id.
+    pub(crate) oauth_prepared: HashMap<String, PreparedOAuth>,
+    /// Parsed `scheme://host:port` by endpoint connection id.
+    pub(crate) endpoint_origins: HashMap<String, EndpointOrigin>,
 }
 
 impl fmt::Debug for Client {
@@ -142,12 +149,23 @@ impl Client {
         if !problems.is_empty() {
             return Err(BuildError { problems });
         }
-        Ok(Client {
+        let endpoint_origins = config
+            .endpoint_connections
+            .iter()
+            .filter_map(|(id, connection)| {
+                EndpointOrigin::new(connection).map(|origin| (id.clone(), origin))
+            })
+            .collect();
+        let mut client = Client {
             config,
             shared,
             endpoints,
             auth_servers,
-        })
+            oauth_prepared: HashMap::new(),
+            endpoint_origins,
+        };
+        client.oauth_prepared = prepare_without_credentials(&client);
+        Ok(client)
     }
 
     /// The configuration this client was built from.

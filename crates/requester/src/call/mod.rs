@@ -19,7 +19,7 @@ use crate::credentials::CallerCredentials;
 use crate::error::{CallError, ErrorKind};
 use crate::forward::{endpoint_url, forwarded_headers, has_dot_segment};
 
-use send::{into_call_response, Outbound};
+use send::{into_call_response, EndpointUrl, Outbound};
 
 /// Where a call goes. The admin crate has already resolved the requester
 /// (name, status, archive operation, caller authentication).
@@ -160,6 +160,12 @@ impl Client {
             )
             .with_details(error.to_string())
         })?;
+        let url = match self.endpoint_origins.get(&target.connection) {
+            Some(origin) => origin
+                .parse(&url)
+                .map_or(EndpointUrl::Text(url), EndpointUrl::Parsed),
+            None => EndpointUrl::Text(url),
+        };
         let mut outbound = Outbound::new(request.method, url, headers, body);
 
         let response = match &connection.authentication {

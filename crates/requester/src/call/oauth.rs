@@ -2,6 +2,7 @@
 //! the 401 rule (`tokenRetryCheckLevel`, at most one retry, always with a
 //! newer token, replacements limited by `tokenReplaceInterval`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
@@ -11,6 +12,7 @@ use zconnect_config::model::{AuthorizationServer, OAuthConfig};
 
 use crate::call::send::Outbound;
 use crate::call::{unavailable, CallContext};
+use crate::client::{Client, Pool};
 use crate::credentials::CallerCredentials;
 use crate::error::{CallError, ErrorKind};
 use crate::oauth::cache::{
@@ -56,27 +58,25 @@ pub(super) async fn send_with_oauth(
         )
     })?;
 
-    let server_credentials = server
-        .basic_auth
-        .as_deref()
-        .and_then(|id| config.auth_data.get(id));
-    let inputs = resolve_inputs(oauth, server, server_credentials, credentials)
-        .map_err(|error| token_request_error(context, error))?;
-    let key = CacheKey::OAuth(oauth_key(oauth, server, &inputs));
-    let token_fetch = TokenFetch {
-        http: server_pool.http.clone(),
-        auth_server: server.id.clone(),
-        token_endpoint: server.token_endpoint.clone(),
-        request: inputs.build(server.basic_auth_encoding),
-        default_lifetime: oauth.default_token_lifetime,
-        metrics: context.client.shared.metrics().clone(),
+    let prepared = credentials
+        .is_empty()
+        .then(|| context.client.oauth_prepared.get(oauth_id))
+        .flatten();
+    let computed;
+    let (key, token_fetch) = match prepared {
+        Some(prepared) => (&prepared.key, &prepared.fetch),
+        None => {
+            computed = prepare(context.client, oauth, server, server_pool, credentials)
+                .map_err(|error| token_request_error(context, error))?;
+            (&computed.key, &computed.fetch)
+        }
     };
     let fetch = || -> Fetch { token_fetch.clone().run().boxed() };
 
     let cache = context.client.shared.token_cache();
     let metrics = context.client.shared.metrics();
     let lookup = cache
-        .get(&key, oauth.token_expiry_margin, fetch)
+        .get(key, oauth.token_expiry_margin, fetch)
         .await
         .map_err(|error| token_error(context, server, error))?;
     if lookup.hit {
@@ -112,6 +112,7 @@ pub(super) async fn send_with_oauth(
         // but later calls should not get the rejected token again.
         let cache = Arc::clone(cache);
         let replacement_fetch = token_fetch.clone();
+        let key = key.clone();
         tokio::spawn(async move {
             let fetch = || -> Fetch { replacement_fetch.run().boxed() };
             // The outcome reaches later calls through the cache.
@@ -131,7 +132,7 @@ pub(super) async fn send_with_oauth(
     }
 
     let replacement = cache
-        .replace(&key, rejected, margin, interval, fetch)
+        .replace(key, rejected, margin, interval, fetch)
         .await
         .map_err(|error| token_error(context, server, error))?;
     let token = match replacement {
@@ -152,6 +153,62 @@ pub(super) async fn send_with_oauth(
     );
     drop(response);
     outbound.send(context, Some(bearer(&token)?)).await
+}
+
+/// The token cache key and token request of one oAuthConfig for one set of
+/// caller credentials.
+pub(crate) struct PreparedOAuth {
+    key: CacheKey,
+    fetch: TokenFetch,
+}
+
+/// Prepares, once per configuration, the key and token request of every
+/// oAuthConfig that calls without credential headers use. Both then depend
+/// only on server.xml, and the SHA-256 digests of the key cost more than the
+/// rest of the call's own work. An oAuthConfig that cannot work without
+/// caller credentials is left out; its calls prepare their own and fail there
+/// with the usual error.
+pub(crate) fn prepare_without_credentials(client: &Client) -> HashMap<String, PreparedOAuth> {
+    let config = &client.config;
+    let none = CallerCredentials::default();
+    let mut prepared = HashMap::new();
+    for (id, oauth) in &config.oauth_configs {
+        let Some(server) = config.authorization_servers.get(&oauth.auth_server) else {
+            continue;
+        };
+        let Some(server_pool) = client.auth_servers.get(&server.id) else {
+            continue;
+        };
+        if let Ok(entry) = prepare(client, oauth, server, server_pool, &none) {
+            prepared.insert(id.clone(), entry);
+        }
+    }
+    prepared
+}
+
+fn prepare(
+    client: &Client,
+    oauth: &OAuthConfig,
+    server: &AuthorizationServer,
+    server_pool: &Pool,
+    credentials: &CallerCredentials,
+) -> Result<PreparedOAuth, TokenRequestError> {
+    let server_credentials = server
+        .basic_auth
+        .as_deref()
+        .and_then(|id| client.config.auth_data.get(id));
+    let inputs = resolve_inputs(oauth, server, server_credentials, credentials)?;
+    Ok(PreparedOAuth {
+        key: CacheKey::OAuth(oauth_key(oauth, server, &inputs)),
+        fetch: TokenFetch {
+            http: server_pool.http.clone(),
+            auth_server: server.id.clone(),
+            token_endpoint: server.token_endpoint.clone(),
+            request: inputs.build(server.basic_auth_encoding),
+            default_lifetime: oauth.default_token_lifetime,
+            metrics: client.shared.metrics().clone(),
+        },
+    })
 }
 
 fn bearer(token: &CachedToken) -> Result<(HeaderName, HeaderValue), CallError> {

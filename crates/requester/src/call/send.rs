@@ -15,10 +15,17 @@ use crate::call::{error_chain, CallContext, CallResponse};
 use crate::error::{CallError, ErrorKind};
 use crate::forward::returned_headers;
 
+/// The endpoint URL: parsed already, or text for reqwest to parse (and
+/// reject the way it always has).
+pub(crate) enum EndpointUrl {
+    Parsed(url::Url),
+    Text(String),
+}
+
 /// The request to the endpoint, kept between attempts.
 pub(crate) struct Outbound {
     method: Method,
-    url: String,
+    url: EndpointUrl,
     headers: HeaderMap,
     body: OutboundBody,
 }
@@ -32,7 +39,7 @@ enum OutboundBody {
 impl Outbound {
     pub(crate) fn new(
         method: Method,
-        url: String,
+        url: EndpointUrl,
         headers: HeaderMap,
         body: PreparedBody,
     ) -> Outbound {
@@ -64,11 +71,12 @@ impl Outbound {
         context: &CallContext<'_>,
         credential: Option<(HeaderName, HeaderValue)>,
     ) -> Result<reqwest::Response, CallError> {
-        let mut builder = context
-            .pool
-            .http
-            .request(self.method.clone(), &self.url)
-            .headers(self.headers.clone());
+        let http = &context.pool.http;
+        let builder = match &self.url {
+            EndpointUrl::Parsed(url) => http.request(self.method.clone(), url.clone()),
+            EndpointUrl::Text(url) => http.request(self.method.clone(), url),
+        };
+        let mut builder = builder.headers(self.headers.clone());
         if let Some((name, value)) = credential {
             builder = builder.header(name, value);
         }
