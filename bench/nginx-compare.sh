@@ -101,7 +101,10 @@ nginx_workers=$(pgrep -P "$nginx_master" | tr '\n' ' ')
 mkdir -p "$work/zconnect"
 sed -e "s|@ZCONNECT_PORT@|$zconnect_port|; s|@BACKEND_PORT@|$backend_port|g" \
     "$root/bench/server.xml.template" >"$work/zconnect/server.xml"
-"$root/target/release/zconnect" run "$work/zconnect/server.xml" --log-level warn &
+# RUST_LOG would override --log-level; TOKIO_WORKER_THREADS pins the runtime
+# to as many threads as nginx has workers.
+env -u RUST_LOG TOKIO_WORKER_THREADS="$threads" \
+    "$root/target/release/zconnect" run "$work/zconnect/server.xml" --log-level warn &
 pids+=($!)
 zconnect_pid=$!
 wait_for_port "$zconnect_port"
@@ -109,6 +112,8 @@ wait_for_port "$zconnect_port"
 # Fill zconnect's token cache before measuring.
 curl -fsS -o /dev/null "http://127.0.0.1:$zconnect_port/apiRequesters/bench/0k"
 
+echo "Load before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
 echo "| body | direct req/s | nginx req/s | zconnect req/s | throughput zconnect/nginx | nginx p50/p99 ms | zconnect p50/p99 ms | p99 zconnect/nginx | CPU s per 1M req nginx / zconnect | CPU zconnect/nginx |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for size in 0k 1k 64k; do
@@ -144,4 +149,5 @@ done
 # shellcheck disable=SC2086
 echo
 echo "Peak resident memory: nginx $(peak_rss_kib $nginx_master $nginx_workers) KiB (master and $threads workers), zconnect $(peak_rss_kib "$zconnect_pid") KiB"
+echo "Load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%d)"
