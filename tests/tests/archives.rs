@@ -788,3 +788,54 @@ async fn archives_disabled_trigger_ignores_copies_not_uploads() {
     assert_eq!(server.requester_names().await, vec!["copied_1.0.0", NAME]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn archive_in_new_folder_seen_without_polling() {
+    // pollingRate is far beyond the wait, so only file events can find the
+    // archive, in a folder created after the server started.
+    let sandbox = sandbox().await;
+    let container = r#"  <zosconnect_apiRequesters pollingRate="1h"/>"#;
+    let server = TestServer::start(&config(&sandbox, container)).await;
+    assert!(!folder(&server).exists());
+
+    std::fs::create_dir_all(folder(&server)).expect("create archive folder");
+    tokio::time::sleep(SETTLE).await;
+    std::fs::write(
+        folder(&server).join("pets.ara"),
+        Ara::new(NAME, "petsConn").bytes(),
+    )
+    .expect("copy archive");
+
+    wait_for_list(&server, "archive in the new folder", |items| {
+        version_of(items, NAME).is_some()
+    })
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn archives_mbean_trigger_waits_for_refresh() {
+    let sandbox = sandbox().await;
+    let container = r#"  <zosconnect_apiRequesters updateTrigger="mbean"/>"#;
+    let server = TestServer::start(&config(&sandbox, container)).await;
+    std::fs::create_dir_all(folder(&server)).expect("create archive folder");
+
+    std::fs::write(
+        folder(&server).join("pets.ara"),
+        Ara::new(NAME, "petsConn").bytes(),
+    )
+    .expect("copy archive");
+    tokio::time::sleep(SETTLE).await;
+    assert!(server.requester_names().await.is_empty());
+
+    let response = server
+        .http
+        .post(server.url("/zosConnect/config/refresh"))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .send()
+        .await
+        .expect("refresh request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.requester_names().await, vec![NAME]);
+    server.stop().await;
+}

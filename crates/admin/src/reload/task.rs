@@ -166,6 +166,8 @@ async fn run(
 
             _ = sleep_until_opt(quiet_until), if quiet_until.is_some() => {
                 quiet_until = None;
+                // The archive folder or a folder above it may have been created.
+                watching.watcher.update(watch_directories(&state, &watching.set));
                 let now = Fingerprint::take(&watching.set);
                 if config_polled && now != watching.baseline {
                     // A reload rebuilds the requesters from the folder too.
@@ -276,18 +278,13 @@ fn watched_set(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
 }
 
 /// The directories of the watched set, plus the archive folder of the
-/// running configuration and the directory that holds it, so that creating
-/// the folder is seen too.
+/// running configuration or, while it does not exist, its nearest existing
+/// ancestor, so that creating the folder is seen too.
 fn watch_directories(state: &AppState, set: &WatchedSet) -> BTreeSet<PathBuf> {
     let mut directories = set.directories();
     let folder = archive_folder(&state.snapshot.load().loaded.config);
-    if let Some(parent) = folder.parent() {
-        if parent.is_dir() {
-            directories.insert(parent.to_path_buf());
-        }
-    }
-    if folder.is_dir() {
-        directories.insert(folder);
+    if let Some(existing) = folder.ancestors().find(|directory| directory.is_dir()) {
+        directories.insert(existing.to_path_buf());
     }
     directories
 }

@@ -10,7 +10,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 use crate::messages;
@@ -24,6 +25,22 @@ pub enum WatchEvent {
     Rescan,
     /// The watcher failed; the poll carries on.
     Failed(String),
+}
+
+/// Tells whether an event reports only that a file was opened, read or
+/// closed without writing. The reload task reads the watched files after
+/// every event, so reacting to these would make it wake itself up forever.
+fn only_read(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(
+            AccessKind::Any
+                | AccessKind::Read
+                | AccessKind::Open(_)
+                | AccessKind::Close(AccessMode::Read | AccessMode::Execute | AccessMode::Any)
+                | AccessKind::Other
+        )
+    )
 }
 
 /// A non-recursive watch on a changing set of directories.
@@ -41,6 +58,7 @@ impl DirectoryWatcher {
         let handler = move |result: notify::Result<notify::Event>| {
             let event = match result {
                 Ok(event) if event.need_rescan() => WatchEvent::Rescan,
+                Ok(event) if only_read(&event.kind) => return,
                 Ok(_) => WatchEvent::Changed,
                 Err(error) => WatchEvent::Failed(error.to_string()),
             };
@@ -95,5 +113,36 @@ impl DirectoryWatcher {
             }
         }
         self.watched = now_watched;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{CreateKind, DataChange, ModifyKind, RenameMode};
+
+    use super::*;
+
+    #[test]
+    fn reads_and_opens_are_ignored() {
+        for kind in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+        ] {
+            assert!(only_read(&kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn writes_renames_and_creations_count() {
+        for kind in [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Create(CreateKind::File),
+            EventKind::Any,
+        ] {
+            assert!(!only_read(&kind), "{kind:?}");
+        }
     }
 }
