@@ -839,3 +839,18 @@ async fn archives_mbean_trigger_waits_for_refresh() {
     assert_eq!(server.requester_names().await, vec![NAME]);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn status_lists_archive_files() {
+    let sandbox = sandbox().await;
+    let server = start(&sandbox).await;
+    deploy(&server, &Ara::new(NAME, "petsConn").bytes(), "").await;
+
+    let status = server.status().await;
+    let archives = status["archives"].as_array().expect("archives array");
+    assert_eq!(archives.len(), 1, "{status:#}");
+    let expected = folder(&server).join(format!("{NAME}.ara"));
+    assert_eq!(archives[0]["path"], expected.display().to_string());
+    assert_eq!(status["lastReload"]["trigger"], "admin API");
+    server.stop().await;
+}

@@ -316,6 +316,9 @@ async fn apply_loaded(
 
     let requesters = Requesters::combine(folder, scan, &loaded.config);
     log_diagnostics(&requesters.diagnostics, OnError::Warn);
+    if !same_content(&running.requesters.archive_files, &requesters.archive_files) {
+        log_archive_change(&running.requesters, &requesters);
+    }
 
     let wanted = ListenAddress::from_endpoint(&loaded.config.http_endpoint);
     let listener_move = listeners.move_to(wanted).await;

@@ -110,6 +110,12 @@ pub fn status_object(state: &AppState) -> Value {
         .iter()
         .map(|source| json!({"path": source.path.display().to_string(), "sha256": source.sha256}))
         .collect();
+    let archives: Vec<Value> = snapshot
+        .requesters
+        .archive_files
+        .iter()
+        .map(|file| json!({"path": file.path.display().to_string(), "sha256": file.sha256}))
+        .collect();
     let diagnostics: Vec<Value> = record.diagnostics.iter().map(render_json).collect();
     let kept: Vec<String> = snapshot.kept_elements.iter().map(element_path).collect();
     let listening: Vec<String> = state.listening().iter().map(ToString::to_string).collect();
@@ -118,6 +124,7 @@ pub fn status_object(state: &AppState) -> Value {
         "generation": snapshot.generation,
         "loadedAt": rfc3339(snapshot.loaded_at),
         "sources": sources,
+        "archives": archives,
         "updateTrigger": match config.config.update_trigger {
             UpdateTrigger::Polled => "polled",
             UpdateTrigger::Mbean => "mbean",
