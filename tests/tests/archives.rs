@@ -854,3 +854,55 @@ async fn status_lists_archive_files() {
     assert_eq!(status["lastReload"]["trigger"], "admin API");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_deploys_of_one_name_give_one_409() {
+    let sandbox = sandbox().await;
+    let server = start(&sandbox).await;
+    let bytes = Ara::new(NAME, "petsConn").bytes();
+
+    let (first, second) = tokio::join!(deploy(&server, &bytes, ""), deploy(&server, &bytes, ""));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+
+    assert_eq!(statuses, [201, 409]);
+    assert_eq!(folder_files(&server), vec![format!("{NAME}.ara")]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn operations_role_stops_but_cannot_delete() {
+    let sandbox = sandbox().await;
+    let users = r#"  <basicRegistry id="people">
+    <user name="operator" password="operator-pw"/>
+    <group name="ops"><member name="operator"/></group>
+  </basicRegistry>
+  <zosconnect_zosConnectManager globalOperationsGroup="ops"/>"#;
+    let server = TestServer::start(&config(&sandbox, users)).await;
+    deploy(&server, &Ara::new(NAME, "petsConn").bytes(), "").await;
+    let as_operator = |request: reqwest::RequestBuilder| {
+        request.basic_auth("operator", Some("operator-pw")).send()
+    };
+    let url = server.url(&format!("/zosConnect/apiRequesters/{NAME}"));
+
+    let stop = as_operator(server.http.put(format!("{url}?status=stopped")))
+        .await
+        .expect("stop request");
+    assert_eq!(stop.status(), 200);
+    let remove = as_operator(server.http.delete(&url))
+        .await
+        .expect("delete request");
+    assert_eq!(remove.status(), 403);
+    let replace = as_operator(
+        server
+            .http
+            .put(&url)
+            .header("Content-Type", "application/zip")
+            .body(Ara::new(NAME, "petsConn").version("2.0.0").bytes()),
+    )
+    .await
+    .expect("update request");
+    assert_eq!(replace.status(), 403);
+    assert_eq!(folder_files(&server), vec![format!("{NAME}.ara")]);
+    server.stop().await;
+}
