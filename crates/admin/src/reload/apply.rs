@@ -75,6 +75,8 @@ pub fn build_first_snapshot(
     }
     log_diagnostics(&loaded.diagnostics, loaded.config.config.on_error);
 
+    // An invalid archive is reported and left out whatever onError says, so
+    // that the other archives still load.
     let requesters = Requesters::build(&loaded.config, archives::limits(options.max_archive_size));
     log_diagnostics(&requesters.diagnostics, OnError::Warn);
 
