@@ -57,3 +57,60 @@ impl fmt::Display for RequesterChanges {
         write!(f, "{}", parts.join("; "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use zconnect_config::archive::{Requester, RequesterOrigin, RequesterSettings};
+    use zconnect_config::model::RequesterDefaults;
+    use zconnect_config::Location;
+
+    use super::*;
+
+    fn requester(name: &str, connection: &str) -> Requester {
+        Requester {
+            name: name.to_owned(),
+            version: None,
+            title: None,
+            description: None,
+            connection: Some(connection.to_owned()),
+            base_path: String::new(),
+            operations: None,
+            origin: RequesterOrigin::ServerXml {
+                location: Location {
+                    file: "server.xml".into(),
+                    line: 1,
+                    column: 1,
+                },
+            },
+            settings: RequesterSettings::from_defaults(&RequesterDefaults::default()),
+        }
+    }
+
+    fn set(requesters: Vec<Requester>) -> RequesterSet {
+        RequesterSet {
+            requesters,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn changes_list_added_changed_removed() {
+        let old = set(vec![requester("a", "c1"), requester("b", "c1")]);
+        let new = set(vec![requester("b", "c2"), requester("c", "c1")]);
+
+        let changes = RequesterChanges::between(&old, &new);
+
+        assert_eq!(changes.added, vec!["c"]);
+        assert_eq!(changes.changed, vec!["b"]);
+        assert_eq!(changes.removed, vec!["a"]);
+        assert_eq!(changes.to_string(), "added c; changed b; removed a");
+    }
+
+    #[test]
+    fn equal_sets_have_no_changes() {
+        let old = set(vec![requester("a", "c1")]);
+        let changes = RequesterChanges::between(&old, &old.clone());
+        assert!(changes.is_empty());
+        assert_eq!(changes.to_string(), "no API requester changed");
+    }
+}
