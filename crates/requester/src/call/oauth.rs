@@ -212,13 +212,12 @@ fn prepare(
 }
 
 fn bearer(token: &CachedToken) -> Result<(HeaderName, HeaderValue), CallError> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.value.expose())).map_err(|_| {
+    let value = token.bearer_header().ok_or_else(|| {
         CallError::new(
             ErrorKind::TokenRequestFailed,
             "The authorization server returned an access token with characters that cannot be sent in an HTTP header.",
         )
     })?;
-    value.set_sensitive(true);
     Ok((AUTHORIZATION, value))
 }
 

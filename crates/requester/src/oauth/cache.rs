@@ -7,12 +7,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use http::HeaderValue;
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -109,6 +110,8 @@ pub struct CachedToken {
     pub value: Secret,
     pub serial: u64,
     pub deadline: Instant,
+    /// `Bearer <value>`, built by the first call that sends the token.
+    bearer: OnceLock<Option<HeaderValue>>,
 }
 
 impl fmt::Debug for CachedToken {
@@ -121,6 +124,20 @@ impl fmt::Debug for CachedToken {
 }
 
 impl CachedToken {
+    /// Returns `Bearer <value>` as a header value marked sensitive, built
+    /// once per token rather than once per call; `None` when the token has
+    /// characters that an HTTP header cannot carry.
+    pub fn bearer_header(&self) -> Option<HeaderValue> {
+        self.bearer
+            .get_or_init(|| {
+                let mut value =
+                    HeaderValue::from_str(&format!("Bearer {}", self.value.expose())).ok()?;
+                value.set_sensitive(true);
+                Some(value)
+            })
+            .clone()
+    }
+
     fn usable(&self, now: Instant, margin: Duration) -> bool {
         self.deadline.saturating_duration_since(now) >= margin
     }
@@ -247,9 +264,54 @@ struct Slot {
     tick: u64,
 }
 
+/// A multiply-and-rotate hasher (the one rustc uses) for token cache keys.
+///
+/// Every call hashes its key at least twice, and SipHash, made to resist
+/// chosen keys, costs most of a cache hit. Keys here cannot be chosen: their
+/// caller-supplied parts are salted SHA-256 digests, and the rest comes from
+/// server.xml.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0_u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for byte in chunks.remainder() {
+            self.add(u64::from(*byte));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 #[derive(Default)]
 struct Slots {
-    slots: HashMap<CacheKey, Slot>,
+    slots: HashMap<CacheKey, Slot, BuildHasherDefault<KeyHasher>>,
     /// Ticks in use order, oldest first, each naming its key.
     order: BTreeMap<u64, CacheKey>,
     next_tick: u64,
@@ -480,6 +542,7 @@ impl TokenCache {
                     value: fetched.value,
                     serial: self.serial.fetch_add(1, Ordering::SeqCst) + 1,
                     deadline: sent_at + lifetime,
+                    bearer: OnceLock::new(),
                 });
                 slot.pause = None;
                 // A token that does not outlive the margin still serves the
