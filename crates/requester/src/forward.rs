@@ -9,16 +9,26 @@ use zconnect_config::model::{EndpointConnection, Scheme};
 /// Tells whether a path has a `.` or `..` segment, also written with
 /// `%2e`/`%2E` for either dot, which could make the endpoint resolve a path
 /// outside `domainBasePath`.
+///
+/// Segments are separated by `/`, and also by `%2f`/`%2F`, `%5c`/`%5C` and a
+/// raw `\`: the path is forwarded as received, and an endpoint that decodes
+/// an encoded slash or treats a backslash as a slash would otherwise resolve
+/// `..%2f` like `../`.
 pub fn has_dot_segment(path: &str) -> bool {
     // Without a dot or a percent sign no segment can be a dot segment; most
     // paths take this way, which allocates nothing.
     if !path.contains(['.', '%']) {
         return false;
     }
-    path.split('/').any(|segment| {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    })
+    let lowered = path.to_ascii_lowercase();
+    lowered
+        .split(['/', '\\'])
+        .flat_map(|part| part.split("%2f"))
+        .flat_map(|part| part.split("%5c"))
+        .any(|segment| {
+            let decoded = segment.replace("%2e", ".");
+            decoded == "." || decoded == ".."
+        })
 }
 
 /// Builds `scheme://host:port` + `domainBasePath` + `base_path` + `path` +
@@ -297,6 +307,32 @@ mod tests {
         ];
         for path in rejected {
             assert!(has_dot_segment(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_between_encoded_slashes_and_backslashes_found() {
+        let rejected = [
+            "/..%2f..%2fx",
+            "/..%2F..%2Fx",
+            "/a%2f..%2fb",
+            "/a%2F.",
+            "/..%5cx",
+            "/..%5Cx",
+            "/a\\..\\b",
+            "/%2e%2e%5cx",
+            "/x/.%2f",
+        ];
+        for path in rejected {
+            assert!(has_dot_segment(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn dots_beside_encoded_slashes_inside_segments_are_allowed() {
+        let allowed = ["/a%2fb.c", "/v1.2%2fx", "/a..%2fb", "/x%5c...", "/a\\b.c"];
+        for path in allowed {
+            assert!(!has_dot_segment(path), "{path}");
         }
     }
 

@@ -57,6 +57,18 @@ async fn dot_segments_rejected_with_400() {
 }
 
 #[tokio::test]
+async fn dot_segments_behind_encoded_slashes_rejected_with_400() {
+    let (sandbox, client) = open_setup().await;
+    for path in ["/..%2f..%2fx", "/a%2F..%2Fb", "/..%5cx", "/a\\..\\b"] {
+        let error = get(&client, path).await.unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::DotSegment, "{path}");
+        assert_eq!(error.status().as_u16(), 400, "{path}");
+    }
+    assert_eq!(sandbox.api_calls(), 0);
+}
+
+#[tokio::test]
 async fn headers_filtered_before_forwarding() {
     let (sandbox, client) = open_setup().await;
     let mut request = request(Method::GET, "/items");

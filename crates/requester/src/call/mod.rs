@@ -132,8 +132,8 @@ impl Client {
                 ErrorKind::DotSegment,
                 format!(
                     "The operation path of the call to API requester '{requester}' contains a '.' or \
-                     '..' segment (also when written as %2e), which could leave the endpoint's base \
-                     path. Send the path without dot segments."
+                     '..' segment (also when written as %2e, or set off by %2f, %5c or a backslash), \
+                     which could leave the endpoint's base path. Send the path without dot segments."
                 ),
             ));
         }
