@@ -81,7 +81,8 @@ impl Server {
             messages::STARTED.id,
             options.config_path.display()
         );
-        let reload = spawn_reload_task(state.clone(), listeners, command_receiver, first_files);
+        let reload =
+            spawn_reload_task(state.clone(), listeners, command_receiver, first_files).await;
         Ok(Server { state, reload })
     }
 
@@ -117,7 +118,7 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
         }
     };
 
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let server = match Server::start(options).await {
             Ok(server) => server,
             Err(error) => {
@@ -132,7 +133,12 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
         tracing::info!("Stopping: waiting for calls in progress");
         server.shut_down().await;
         ExitCode::SUCCESS
-    })
+    });
+
+    // A file read stuck on the blocking pool (a FIFO swapped in between two
+    // checks) must not keep the process alive after the server stopped.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
 }
 
 async fn wait_for_signal() {

@@ -1,5 +1,9 @@
 //! The watched files and folders, and a fingerprint of their state (size,
 //! modification time and SHA-256 of the content, following symbolic links).
+//!
+//! Only regular files are read, and no more bytes than the loader accepts: a
+//! FIFO would block the reader until a writer comes, and a device such as
+//! `/dev/zero` never ends.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -54,6 +58,8 @@ pub enum FileState {
     Missing,
     /// Exists but cannot be read; the error kind tells a change apart.
     Unreadable(std::io::ErrorKind),
+    /// A FIFO, device, socket or directory: never read, and never loadable.
+    NotRegular,
     Content {
         len: u64,
         modified: Option<SystemTime>,
@@ -70,13 +76,15 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// Reads the state of every file and folder in the set.
-    pub fn take(set: &WatchedSet) -> Self {
+    /// Reads the state of every file and folder in the set, hashing at most
+    /// `max_file_size` bytes of each file. It blocks on the file system, so
+    /// async code calls it on the blocking pool.
+    pub fn take(set: &WatchedSet, max_file_size: u64) -> Self {
         Fingerprint {
             files: set
                 .files
                 .iter()
-                .map(|path| (path.clone(), file_state(path)))
+                .map(|path| (path.clone(), file_state(path, max_file_size)))
                 .collect(),
             folders: set
                 .folders
@@ -110,19 +118,25 @@ impl Fingerprint {
     }
 }
 
-fn file_state(path: &Path) -> FileState {
+fn file_state(path: &Path, max_file_size: u64) -> FileState {
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
         Err(error) => return FileState::Unreadable(error.kind()),
     };
+    if !metadata.is_file() {
+        return FileState::NotRegular;
+    }
 
-    let mut file = match std::fs::File::open(path) {
+    let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
         Err(error) => return FileState::Unreadable(error.kind()),
     };
 
+    // A larger file is rejected by the loader; its first bytes, size and
+    // modification time are enough to see that it changed.
+    let mut file = file.take(max_file_size);
     let mut hasher = Sha256::new();
     let mut buffer = [0u8; 16 * 1024];
     loop {
@@ -164,6 +178,8 @@ pub fn is_temporary(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    const LIMIT: u64 = 1024 * 1024;
+
     #[test]
     fn temporary_names_are_recognised() {
         for name in [
@@ -190,9 +206,9 @@ mod tests {
             folders: BTreeSet::new(),
         };
 
-        let before = Fingerprint::take(&set);
+        let before = Fingerprint::take(&set, LIMIT);
         std::fs::write(&file, "<server></server>").expect("write");
-        let after = Fingerprint::take(&set);
+        let after = Fingerprint::take(&set, LIMIT);
 
         assert_ne!(before, after);
     }
@@ -206,7 +222,7 @@ mod tests {
             folders: BTreeSet::new(),
         };
         assert_eq!(
-            Fingerprint::take(&set).files.get(&file),
+            Fingerprint::take(&set, LIMIT).files.get(&file),
             Some(&FileState::Missing)
         );
     }
@@ -240,5 +256,70 @@ mod tests {
         let canonical_target = std::fs::canonicalize(&target_dir).expect("canonical");
         assert!(directories.contains(dir.path()));
         assert!(directories.contains(&canonical_target));
+    }
+
+    #[test]
+    fn fingerprint_does_not_open_a_fifo() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("server.xml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success(), "mkfifo failed");
+        let set = WatchedSet {
+            files: BTreeSet::from([fifo.clone()]),
+            folders: BTreeSet::new(),
+        };
+
+        // Opening the FIFO would block this thread until a writer comes, so
+        // the fingerprint runs on a thread the test can give up on.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(Fingerprint::take(&set, LIMIT));
+        });
+        let fingerprint = receiver
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the fingerprint of a FIFO returns at once");
+
+        assert_eq!(fingerprint.files.get(&fifo), Some(&FileState::NotRegular));
+    }
+
+    #[test]
+    fn fingerprint_of_a_device_reads_nothing() {
+        let device = PathBuf::from("/dev/zero");
+        let set = WatchedSet {
+            files: BTreeSet::from([device.clone()]),
+            folders: BTreeSet::new(),
+        };
+
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(Fingerprint::take(&set, LIMIT));
+        });
+        let fingerprint = receiver
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("the fingerprint of /dev/zero returns at once");
+
+        assert_eq!(fingerprint.files.get(&device), Some(&FileState::NotRegular));
+    }
+
+    #[test]
+    fn fingerprint_hashes_at_most_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("big.xml");
+        std::fs::write(&file, vec![b'a'; 64]).expect("write");
+        let set = WatchedSet {
+            files: BTreeSet::from([file.clone()]),
+            folders: BTreeSet::new(),
+        };
+
+        let state = Fingerprint::take(&set, 16).files.remove(&file);
+
+        let expected: [u8; 32] = Sha256::digest([b'a'; 16]).into();
+        assert!(
+            matches!(state, Some(FileState::Content { len: 64, sha256, .. }) if sha256 == expected),
+            "only the first 16 bytes are hashed: {state:?}"
+        );
     }
 }

@@ -51,7 +51,7 @@ impl ReloadTask {
 }
 
 /// Starts the reload task. `first_files` are the files the start load read.
-pub fn spawn_reload_task(
+pub async fn spawn_reload_task(
     state: Arc<AppState>,
     listeners: Listeners,
     commands: mpsc::Receiver<ReloadCommand>,
@@ -60,8 +60,8 @@ pub fn spawn_reload_task(
     let (stop, stop_receiver) = oneshot::channel();
     // The first fingerprint is taken now, not when the task first runs, so a
     // change made right after start is still seen.
-    let set = watched_set(&state, &first_files);
-    let mut baseline = Fingerprint::take(&set);
+    let set = watched_set(&state, &first_files).await;
+    let mut baseline = fingerprint(&state, &set).await;
     let changed_since_load = baseline.mark_changed_since(&state.snapshot.load().loaded.sources);
     let start = Start {
         set,
@@ -109,7 +109,7 @@ async fn run(
     };
     watching
         .watcher
-        .update(watch_directories(&state, &watching.set));
+        .update(watch_directories(&state, &watching.set).await);
 
     let quiet_period = state.options.reload_quiet_period;
     let mut quiet_until: Option<Instant> = start
@@ -147,7 +147,7 @@ async fn run(
                 ReloadCommand::RescanArchives(reply) => {
                     rescan_archives(&state, Trigger::AdminApi).await;
                     // The upload may have created the archive folder.
-                    watching.watcher.update(watch_directories(&state, &watching.set));
+                    watching.watcher.update(watch_directories(&state, &watching.set).await);
                     let _ = reply.send(());
                 }
             },
@@ -167,20 +167,20 @@ async fn run(
             _ = sleep_until_opt(quiet_until), if quiet_until.is_some() => {
                 quiet_until = None;
                 // The archive folder or a folder above it may have been created.
-                watching.watcher.update(watch_directories(&state, &watching.set));
-                let now = Fingerprint::take(&watching.set);
+                watching.watcher.update(watch_directories(&state, &watching.set).await);
+                let now = fingerprint(&state, &watching.set).await;
                 if config_polled && now != watching.baseline {
                     // A reload rebuilds the requesters from the folder too.
                     reload(&state, &mut listeners, &mut watching, Trigger::FileChange, &mut quiet_until, quiet_period).await;
-                } else if archives_polled && archives_differ(&state) {
+                } else if archives_polled && archives_differ(&state).await {
                     rescan_archives(&state, Trigger::ArchiveChange).await;
-                    watching.watcher.update(watch_directories(&state, &watching.set));
+                    watching.watcher.update(watch_directories(&state, &watching.set).await);
                 }
             },
 
             _ = tokio::time::sleep_until(next_poll), if polling => {
                 next_poll = Instant::now() + monitor_interval(&state);
-                if quiet_until.is_none() && Fingerprint::take(&watching.set) != watching.baseline {
+                if quiet_until.is_none() && fingerprint(&state, &watching.set).await != watching.baseline {
                     // Files may still be being written: let the quiet period pass first.
                     quiet_until = Some(Instant::now() + quiet_period);
                 }
@@ -188,7 +188,7 @@ async fn run(
 
             _ = tokio::time::sleep_until(next_archive_poll), if archives_polled => {
                 next_archive_poll = Instant::now() + archive_polling_rate(&state);
-                if quiet_until.is_none() && archives_differ(&state) {
+                if quiet_until.is_none() && archives_differ(&state).await {
                     // An archive may still be being copied: let the quiet period pass first.
                     quiet_until = Some(Instant::now() + quiet_period);
                 }
@@ -215,19 +215,19 @@ async fn reload(
     quiet_until: &mut Option<Instant>,
     quiet_period: Duration,
 ) {
-    let before = Fingerprint::take(&watching.set);
+    let before = fingerprint(state, &watching.set).await;
     let outcome = attempt(state, listeners, trigger).await;
     watching.last_attempt = outcome.files;
     let read = outcome.read;
 
-    watching.set = watched_set(state, &watching.last_attempt);
+    watching.set = watched_set(state, &watching.last_attempt).await;
     watching
         .watcher
-        .update(watch_directories(state, &watching.set));
+        .update(watch_directories(state, &watching.set).await);
 
     // Files that were watched before keep the state seen before the load, so
     // a change made while loading is still found; new files start from now.
-    let mut baseline = Fingerprint::take(&watching.set);
+    let mut baseline = fingerprint(state, &watching.set).await;
     for (path, file_state) in &before.files {
         if let Some(entry) = baseline.files.get_mut(path) {
             *entry = file_state.clone();
@@ -246,15 +246,45 @@ async fn reload(
         .filter(|source| !before.files.contains_key(&source.path))
         .collect();
     let changed_during_load = baseline.mark_changed_since(&new_files);
-    if changed_during_load || Fingerprint::take(&watching.set) != baseline {
+    if changed_during_load || fingerprint(state, &watching.set).await != baseline {
         *quiet_until = Some(Instant::now() + quiet_period);
     }
     watching.baseline = baseline;
 }
 
+/// Runs file-system work on the blocking pool. A FIFO, a device or a slow
+/// network file system among the watched files must never stall the threads
+/// that answer requests and signals. `None` when the work panicked.
+async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Some(value),
+        Err(error) => {
+            tracing::error!(%error, "A file check of the reload task failed");
+            None
+        }
+    }
+}
+
+/// The fingerprint of the watched set, hashing no more of a file than the
+/// loader would read.
+async fn fingerprint(state: &AppState, set: &WatchedSet) -> Fingerprint {
+    let set = set.clone();
+    let max_file_size = state.options.load.limits.max_file_size;
+    off_runtime(move || Fingerprint::take(&set, max_file_size))
+        .await
+        .unwrap_or_default()
+}
+
 /// The union of the running configuration's files, the last attempt's files,
 /// the main file and the configDropins folders.
-fn watched_set(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
+async fn watched_set(state: &Arc<AppState>, last_attempt: &[PathBuf]) -> WatchedSet {
+    let (state, last_attempt) = (state.clone(), last_attempt.to_vec());
+    off_runtime(move || watched_set_now(&state, &last_attempt))
+        .await
+        .unwrap_or_default()
+}
+
+fn watched_set_now(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
     let snapshot = state.snapshot.load();
     let main = main_file(&state.options.config_path);
 
@@ -280,7 +310,14 @@ fn watched_set(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
 /// The directories of the watched set, plus the archive folder of the
 /// running configuration or, while it does not exist, its nearest existing
 /// ancestor, so that creating the folder is seen too.
-fn watch_directories(state: &AppState, set: &WatchedSet) -> BTreeSet<PathBuf> {
+async fn watch_directories(state: &Arc<AppState>, set: &WatchedSet) -> BTreeSet<PathBuf> {
+    let (state, set) = (state.clone(), set.clone());
+    off_runtime(move || watch_directories_now(&state, &set))
+        .await
+        .unwrap_or_default()
+}
+
+fn watch_directories_now(state: &AppState, set: &WatchedSet) -> BTreeSet<PathBuf> {
     let mut directories = set.directories();
     let folder = archive_folder(&state.snapshot.load().loaded.config);
     if let Some(existing) = folder.ancestors().find(|directory| directory.is_dir()) {
@@ -291,7 +328,14 @@ fn watch_directories(state: &AppState, set: &WatchedSet) -> BTreeSet<PathBuf> {
 
 /// Tells whether the archive folder differs from the running snapshot's
 /// archives, by file path and content.
-fn archives_differ(state: &AppState) -> bool {
+async fn archives_differ(state: &Arc<AppState>) -> bool {
+    let state = state.clone();
+    off_runtime(move || archives_differ_now(&state))
+        .await
+        .unwrap_or(false)
+}
+
+fn archives_differ_now(state: &AppState) -> bool {
     let snapshot = state.snapshot.load();
     let folder = archive_folder(&snapshot.loaded.config);
     if folder != snapshot.requesters.folder {

@@ -63,6 +63,13 @@ impl FileReader {
         if metadata.is_dir() {
             return Err(ReadError::Io("it is a directory, not a file".to_string()));
         }
+        // Opening a FIFO blocks until a writer comes and a device never ends.
+        if !metadata.is_file() {
+            return Err(ReadError::Io(
+                "it is not a regular file (a FIFO, device or socket); replace it with a file"
+                    .to_string(),
+            ));
+        }
         let max = self.limits.max_file_size;
         if metadata.len() > max {
             return Err(ReadError::TooLarge {
