@@ -35,6 +35,7 @@ async fn fetch_once(sandbox: &Sandbox) -> zconnect_requester::oauth::cache::Fetc
         token_endpoint: sandbox.token_url(),
         request: inputs.build(server.basic_auth_encoding),
         default_lifetime: oauth.default_token_lifetime,
+        deadline: std::time::Duration::from_secs(10),
         metrics: Default::default(),
     }
     .run()

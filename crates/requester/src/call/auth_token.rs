@@ -15,14 +15,14 @@ use crate::auth_token::{
 };
 use crate::call::oauth::token_error;
 use crate::call::send::Outbound;
-use crate::call::{error_chain, unavailable, CallContext};
+use crate::call::{unavailable, CallContext};
 use crate::credentials::CallerCredentials;
 use crate::error::{CallError, ErrorKind};
 use crate::metrics::Metrics;
 use crate::oauth::cache::{
     AuthTokenKey, CacheKey, Fetch, FetchedToken, SecretDigest, TokenFailure, TokenFailureKind,
 };
-use crate::oauth::fetch::read_response;
+use crate::oauth::fetch::{send_and_read, token_deadline};
 
 /// How much of a token's life must remain for a cached token to be used.
 /// `zosconnect_authToken` has no `tokenExpiryMargin`, so the OAuth default
@@ -83,6 +83,7 @@ pub(super) async fn send_with_auth_token(
         auth_server: server.id.clone(),
         element: element.clone(),
         request,
+        deadline: token_deadline(server.connection_timeout, server.receive_timeout),
         metrics: context.client.shared.metrics().clone(),
     };
 
@@ -172,6 +173,7 @@ struct AuthTokenFetch {
     auth_server: String,
     element: AuthToken,
     request: AuthTokenRequest,
+    deadline: Duration,
     metrics: Metrics,
 }
 
@@ -195,18 +197,7 @@ impl AuthTokenFetch {
             builder = builder.body(body.expose().to_owned());
         }
 
-        let (status, headers, body) = match builder.send().await {
-            Ok(response) => read_response(response).await,
-            Err(error) => Err(error),
-        }
-        .map_err(|error| TokenFailure {
-            kind: if error.is_timeout() {
-                TokenFailureKind::Timeout
-            } else {
-                TokenFailureKind::Connect
-            },
-            message: error_chain(&error.without_url()),
-        })?;
+        let (status, headers, body) = send_and_read(builder, self.deadline).await?;
 
         let token = read_token(&self.element, status, &headers, &body).map_err(|error| {
             let kind = match &error {

@@ -18,7 +18,7 @@ use crate::error::{CallError, ErrorKind};
 use crate::oauth::cache::{
     CacheKey, CachedToken, Fetch, OAuthKey, Replacement, SecretDigest, TokenError, TokenFailureKind,
 };
-use crate::oauth::fetch::TokenFetch;
+use crate::oauth::fetch::{token_deadline, TokenFetch};
 use crate::oauth::request::{
     grant_type_value, resolve_inputs, TokenRequestError, TokenRequestInputs,
 };
@@ -206,6 +206,7 @@ fn prepare(
             token_endpoint: server.token_endpoint.clone(),
             request: inputs.build(server.basic_auth_encoding),
             default_lifetime: oauth.default_token_lifetime,
+            deadline: token_deadline(server.connection_timeout, server.receive_timeout),
             metrics: client.shared.metrics().clone(),
         },
     })

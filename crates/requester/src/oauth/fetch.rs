@@ -13,8 +13,9 @@ use crate::oauth::cache::{FetchedToken, TokenFailure, TokenFailureKind};
 use crate::oauth::request::{self, OAuthTokenRequest};
 use crate::oauth::response::{parse_token_response, TokenLifetime};
 
-/// Largest token response body read, in bytes. Real responses are a few KiB;
-/// a larger one is cut off and most likely fails to parse.
+/// Largest token response body accepted, in bytes. Real responses are a few
+/// KiB; a larger one fails the token request without being parsed, because a
+/// cut body could still parse (a form-encoded one, for one).
 const MAX_RESPONSE_BODY: usize = 1024 * 1024;
 
 /// One token request to one authorization server, owned so that it can run in
@@ -26,6 +27,8 @@ pub struct TokenFetch {
     pub token_endpoint: String,
     pub request: OAuthTokenRequest,
     pub default_lifetime: Duration,
+    /// The whole token request, see [`token_deadline`].
+    pub deadline: Duration,
     pub metrics: Metrics,
 }
 
@@ -52,11 +55,7 @@ impl TokenFetch {
             builder = builder.header(AUTHORIZATION, authorization);
         }
 
-        let (status, headers, body) = match builder.send().await {
-            Ok(response) => read_response(response).await,
-            Err(error) => Err(error),
-        }
-        .map_err(transport_failure)?;
+        let (status, headers, body) = send_and_read(builder, self.deadline).await?;
 
         let token = parse_token_response(
             status,
@@ -95,21 +94,63 @@ impl TokenFetch {
     }
 }
 
-/// Reads status, headers and up to [`MAX_RESPONSE_BODY`] bytes of the body.
-pub(crate) async fn read_response(
+/// The deadline of a whole token request to an authorization server:
+/// `connectionTimeout + receiveTimeout`, counted from the start of the request
+/// (connection and TLS handshake included) to the last byte of the response
+/// body. receiveTimeout alone bounds each pause, so without this a server
+/// that sends one byte at a time could hold the request, and every call
+/// waiting for it, for as long as it likes.
+pub(crate) fn token_deadline(connection_timeout: Duration, receive_timeout: Duration) -> Duration {
+    connection_timeout.saturating_add(receive_timeout)
+}
+
+/// Sends a token request and reads its whole response within `deadline`.
+pub(crate) async fn send_and_read(
+    builder: reqwest::RequestBuilder,
+    deadline: Duration,
+) -> Result<(StatusCode, HeaderMap, Bytes), TokenFailure> {
+    let exchange = async {
+        let response = builder.send().await.map_err(transport_failure)?;
+        read_response(response).await
+    };
+    match tokio::time::timeout(deadline, exchange).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(TokenFailure {
+            kind: TokenFailureKind::Timeout,
+            message: format!(
+                "the token response was not complete within connectionTimeout + receiveTimeout ({} ms)",
+                deadline.as_millis()
+            ),
+        }),
+    }
+}
+
+/// Reads status, headers and the body, failing when the body is over
+/// [`MAX_RESPONSE_BODY`] instead of cutting it.
+async fn read_response(
     response: reqwest::Response,
-) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+) -> Result<(StatusCode, HeaderMap, Bytes), TokenFailure> {
+    let too_large = || TokenFailure {
+        kind: TokenFailureKind::Unreadable,
+        message: "the token response is larger than 1 MiB".to_owned(),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_RESPONSE_BODY as u64)
+    {
+        return Err(too_large());
+    }
+
     let status = response.status();
     let headers = response.headers().clone();
     let mut body = BytesMut::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        let room = MAX_RESPONSE_BODY.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if room <= chunk.len() {
-            break;
+        let chunk = chunk.map_err(transport_failure)?;
+        if chunk.len() > MAX_RESPONSE_BODY - body.len() {
+            return Err(too_large());
         }
+        body.extend_from_slice(&chunk);
     }
     Ok((status, headers, body.freeze()))
 }
