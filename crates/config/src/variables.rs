@@ -14,9 +14,13 @@ use std::fmt;
 use std::path::Path;
 
 use crate::diagnostics::{catalog, Diagnostic, Location};
-use crate::load::LoadOptions;
+use crate::load::{Limits, LoadOptions};
 use crate::xml::position::advance;
 use crate::xml::RawElement;
+
+mod expand;
+
+use expand::Expander;
 
 /// How many variables may be expanded inside one another, counting the
 /// outermost reference.
@@ -43,7 +47,7 @@ struct Definition {
 
 /// Every variable source of one load. `Debug` shows names only, because a
 /// variable may hold a password.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Variables {
     command_line: BTreeMap<String, String>,
     values: BTreeMap<String, Definition>,
@@ -51,6 +55,23 @@ pub struct Variables {
     predefined: BTreeMap<String, String>,
     environment: BTreeMap<String, String>,
     defaults: BTreeMap<String, Definition>,
+    /// The largest expanded value, in bytes: the file size limit, since no
+    /// value written in a file can be longer.
+    max_value_len: usize,
+}
+
+impl Default for Variables {
+    fn default() -> Self {
+        Variables {
+            command_line: BTreeMap::new(),
+            values: BTreeMap::new(),
+            bootstrap: BTreeMap::new(),
+            predefined: BTreeMap::new(),
+            environment: BTreeMap::new(),
+            defaults: BTreeMap::new(),
+            max_value_len: usize::try_from(Limits::default().max_file_size).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 impl fmt::Debug for Variables {
@@ -82,6 +103,7 @@ impl Variables {
             predefined: predefined_names(options, server_dir),
             environment: options.environment.clone(),
             defaults: BTreeMap::new(),
+            max_value_len: usize::try_from(options.limits.max_file_size).unwrap_or(usize::MAX),
         }
     }
 
@@ -163,11 +185,10 @@ impl Variables {
     /// defines it. Problems inside the value (an undefined nested reference, a cycle)
     /// leave literal text, as in any other value.
     pub fn resolve(&self, name: &str) -> Option<String> {
-        let (value, _) = self.lookup(name)?;
-        let mut stack = vec![name.to_string()];
-        let mut problems = Vec::new();
+        self.lookup(name)?;
+        let literal = format!("${{{name}}}");
         let mut expanded = String::new();
-        self.expand_into(value, &mut stack, &mut expanded, &mut problems, 0, &[]);
+        Expander::new(self, &[]).top_reference(name, &literal, &mut expanded, 0);
         Some(expanded)
     }
 
@@ -175,197 +196,13 @@ impl Variables {
     /// stay as written with no problem reported.
     pub fn expand(&self, text: &str, placeholders: &[&str]) -> Expansion {
         let mut expanded = String::with_capacity(text.len());
-        let mut problems = Vec::new();
-        let mut stack = Vec::new();
-        self.expand_into(
-            text,
-            &mut stack,
-            &mut expanded,
-            &mut problems,
-            usize::MAX,
-            placeholders,
-        );
+        let mut expander = Expander::new(self, placeholders);
+        expander.expand_value(text, &mut expanded);
         Expansion {
             text: expanded,
-            problems,
+            problems: expander.problems,
         }
     }
-
-    /// Expands `text` into `out`. `stack` holds the names being expanded;
-    /// `outer_reference` is the index of the top-level reference that led
-    /// here, or `usize::MAX` when `text` is the top-level value itself.
-    fn expand_into(
-        &self,
-        text: &str,
-        stack: &mut Vec<String>,
-        out: &mut String,
-        problems: &mut Vec<ExpansionProblem>,
-        outer_reference: usize,
-        placeholders: &[&str],
-    ) {
-        let mut rest = text;
-        let mut reference_index = 0;
-
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let reference = if outer_reference == usize::MAX {
-                reference_index
-            } else {
-                outer_reference
-            };
-            reference_index += 1;
-
-            let after = &rest[start + 2..];
-            let end = after.find(['}', '$', '{']);
-            let name = match end {
-                Some(end) if after.as_bytes()[end] == b'}' && end > 0 => &after[..end],
-                _ => {
-                    out.push_str("${");
-                    rest = after;
-                    continue;
-                }
-            };
-            let literal = &rest[start..start + 3 + name.len()];
-            rest = &after[name.len() + 1..];
-
-            if placeholders.contains(&name) {
-                out.push_str(literal);
-                continue;
-            }
-            self.expand_reference(name, literal, stack, out, problems, reference, placeholders);
-        }
-        out.push_str(rest);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn expand_reference(
-        &self,
-        name: &str,
-        literal: &str,
-        stack: &mut Vec<String>,
-        out: &mut String,
-        problems: &mut Vec<ExpansionProblem>,
-        reference: usize,
-        placeholders: &[&str],
-    ) {
-        if let Some(position) = stack.iter().position(|open| open == name) {
-            let mut chain = stack[position..].to_vec();
-            chain.push(name.to_string());
-            problems.push(ExpansionProblem::Cycle { chain, reference });
-            out.push_str(literal);
-            return;
-        }
-        if stack.len() >= MAX_EXPANSION_DEPTH {
-            let mut chain = stack.clone();
-            chain.push(name.to_string());
-            problems.push(ExpansionProblem::TooDeep { chain, reference });
-            out.push_str(literal);
-            return;
-        }
-
-        if let Some((value, _)) = self.lookup(name) {
-            stack.push(name.to_string());
-            self.expand_into(value, stack, out, problems, reference, placeholders);
-            stack.pop();
-            return;
-        }
-
-        match self.evaluate_arithmetic(name, stack, problems, reference) {
-            Some(Ok(result)) => out.push_str(&result.to_string()),
-            Some(Err(reason)) => {
-                let expression = name.to_string();
-                problems.push(ExpansionProblem::Arithmetic {
-                    expression,
-                    reason,
-                    reference,
-                });
-                out.push_str(literal);
-            }
-            None => {
-                let name = name.to_string();
-                let via = stack.clone();
-                problems.push(ExpansionProblem::Undefined {
-                    name,
-                    via,
-                    reference,
-                });
-                out.push_str(literal);
-            }
-        }
-    }
-
-    /// Evaluates `a+b*c` strictly left to right. `None` when `expression` is
-    /// not arithmetic or names an operand no source defines (reported as an
-    /// undefined reference); `Some(Err)` when it is arithmetic but cannot be
-    /// computed.
-    fn evaluate_arithmetic(
-        &self,
-        expression: &str,
-        stack: &mut Vec<String>,
-        problems: &mut Vec<ExpansionProblem>,
-        reference: usize,
-    ) -> Option<Result<i64, String>> {
-        let (operands, operators) = split_arithmetic(expression)?;
-
-        let mut values = Vec::with_capacity(operands.len());
-        for operand in operands {
-            if operand.bytes().all(|byte| byte.is_ascii_digit()) {
-                match operand.parse::<i64>() {
-                    Ok(number) => values.push(number),
-                    Err(_) => return Some(Err(format!("{operand} is too large"))),
-                }
-                continue;
-            }
-            let (raw, _) = self.lookup(operand)?;
-            let mut expanded = String::new();
-            stack.push(operand.to_string());
-            self.expand_into(raw, stack, &mut expanded, problems, reference, &[]);
-            stack.pop();
-            match expanded.trim().parse::<i64>() {
-                Ok(number) => values.push(number),
-                Err(_) => {
-                    let reason = format!("variable {operand} is \"{expanded}\", not an integer");
-                    return Some(Err(reason));
-                }
-            }
-        }
-
-        let mut result = values[0];
-        for (operator, value) in operators.iter().zip(&values[1..]) {
-            let next = match operator {
-                '+' => result.checked_add(*value),
-                '-' => result.checked_sub(*value),
-                '*' => result.checked_mul(*value),
-                _ if *value == 0 => return Some(Err("division by zero".to_string())),
-                _ => result.checked_div(*value),
-            };
-            match next {
-                Some(number) => result = number,
-                None => return Some(Err("the result overflows a 64-bit integer".to_string())),
-            }
-        }
-        Some(Ok(result))
-    }
-}
-
-/// Splits `a + b*c` into trimmed operands and operators; `None` unless there
-/// is at least one operator and every operand is non-empty.
-fn split_arithmetic(expression: &str) -> Option<(Vec<&str>, Vec<char>)> {
-    let mut operands = Vec::new();
-    let mut operators = Vec::new();
-    let mut start = 0;
-    for (index, ch) in expression.char_indices() {
-        if matches!(ch, '+' | '-' | '*' | '/') {
-            operands.push(expression[start..index].trim());
-            operators.push(ch);
-            start = index + 1;
-        }
-    }
-    operands.push(expression[start..].trim());
-    if operators.is_empty() || operands.iter().any(|operand| operand.is_empty()) {
-        return None;
-    }
-    Some((operands, operators))
 }
 
 /// `server.config.dir`, `server.output.dir`, `wlp.server.name`,
@@ -450,6 +287,13 @@ pub enum ExpansionProblem {
         reason: String,
         reference: usize,
     },
+    /// The text of the variable `name` would grow past `max` bytes, the file
+    /// size limit.
+    TooLarge {
+        name: String,
+        max: usize,
+        reference: usize,
+    },
 }
 
 impl ExpansionProblem {
@@ -458,7 +302,8 @@ impl ExpansionProblem {
             ExpansionProblem::Undefined { reference, .. }
             | ExpansionProblem::Cycle { reference, .. }
             | ExpansionProblem::TooDeep { reference, .. }
-            | ExpansionProblem::Arithmetic { reference, .. } => *reference,
+            | ExpansionProblem::Arithmetic { reference, .. }
+            | ExpansionProblem::TooLarge { reference, .. } => *reference,
         }
     }
 }
@@ -507,6 +352,7 @@ fn locate_nth(start: &Location, raw: &str, index: usize) -> Option<Location> {
 #[derive(Debug, Default)]
 pub struct ProblemReporter {
     reported_cycles: BTreeSet<Vec<String>>,
+    reported_too_large: BTreeSet<String>,
 }
 
 impl ProblemReporter {
@@ -573,6 +419,17 @@ impl ProblemReporter {
                      stays as literal text."
                 );
                 Diagnostic::new(&catalog::VARIABLE_ARITHMETIC_FAILED, message)
+            }
+            ExpansionProblem::TooLarge { name, max, .. } => {
+                if !self.reported_too_large.insert(name.clone()) {
+                    return None;
+                }
+                let message = format!(
+                    "Variable ${{{name}}} expands to more than {max} bytes (the file size limit), \
+                     so the reference stays as literal text: its value refers to other variables \
+                     too many times over; write the value more directly."
+                );
+                Diagnostic::new(&catalog::LIMIT_EXCEEDED, message)
             }
         };
         Some(diagnostic)

@@ -385,3 +385,87 @@ fn variables_debug_shows_names_not_values() {
         assert!(!debug.contains(value), "{value} shown in {debug}");
     }
 }
+
+/// Variables `v0`..`v{levels-1}` where each value is `${next}${next}`, and a
+/// last variable holding `leaf`, so `${v0}` doubles `levels` times.
+fn doubling(levels: usize, leaf: &str, options: &LoadOptions) -> Variables {
+    let mut variables = Variables::new(options, Path::new("/srv/s1"), BTreeMap::new());
+    for level in 0..levels {
+        let next = level + 1;
+        variables.define(
+            &format!("v{level}"),
+            &format!("${{v{next}}}${{v{next}}}"),
+            None,
+        );
+    }
+    variables.define(&format!("v{levels}"), leaf, None);
+    variables
+}
+
+#[test]
+fn expand_stops_before_the_text_outgrows_the_size_limit() {
+    let mut options = LoadOptions::default();
+    options.limits.max_file_size = 64 * 1024;
+    let leaf = "x".repeat(1000);
+    let variables = doubling(9, &leaf, &options);
+
+    let expansion = variables.expand("a=${v0};", &[]);
+
+    assert_eq!(expansion.text, "a=${v0};");
+    assert_eq!(
+        expansion.problems,
+        vec![ExpansionProblem::TooLarge {
+            name: "v0".into(),
+            max: 64 * 1024,
+            reference: 0
+        }]
+    );
+}
+
+#[test]
+fn expand_within_the_size_limit_keeps_the_whole_text() {
+    let variables = doubling(6, "ab", &LoadOptions::default());
+    let expansion = variables.expand("${v0}", &[]);
+    assert_eq!(expansion.text, "ab".repeat(64));
+    assert!(expansion.problems.is_empty());
+}
+
+#[test]
+fn expand_reports_a_problem_inside_a_variable_once_not_once_per_path() {
+    let variables = doubling(11, "end", &LoadOptions::default());
+    let expansion = variables.expand("${v0}", &[]);
+    assert!(
+        matches!(expansion.problems[..], [ExpansionProblem::TooDeep { .. }]),
+        "{:?}",
+        expansion.problems
+    );
+}
+
+#[test]
+fn expand_reports_an_undefined_name_inside_a_variable_once() {
+    let variables = doubling(5, "${missing}", &LoadOptions::default());
+    let expansion = variables.expand("${v0}", &[]);
+    assert_eq!(expansion.text, "${missing}".repeat(32));
+    assert_eq!(expansion.problems.len(), 1, "{:?}", expansion.problems);
+}
+
+#[test]
+fn arithmetic_accepts_signed_operands() {
+    let variables = defined(&[]);
+    assert_eq!(variables.expand("${-5*2}", &[]).text, "-10");
+    assert_eq!(variables.expand("${7/-1}", &[]).text, "-7");
+}
+
+#[test]
+fn arithmetic_overflow_of_negated_minimum_is_an_arithmetic_problem() {
+    let expansion = defined(&[]).expand("${-9223372036854775808/-1}", &[]);
+    assert_eq!(expansion.text, "${-9223372036854775808/-1}");
+    assert!(
+        matches!(
+            &expansion.problems[..],
+            [ExpansionProblem::Arithmetic { reason, .. }] if reason.contains("overflows")
+        ),
+        "{:?}",
+        expansion.problems
+    );
+}

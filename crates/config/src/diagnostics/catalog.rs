@@ -41,7 +41,7 @@ catalog! {
     ROOT_NOT_SERVER = "ZCN0105E", Error, Some("CWWKG0105E"), "The root element of a configuration file is not <server>.";
     XML_DOCTYPE_REJECTED = "ZCN8003E", Error, None, "A configuration file contains a <!DOCTYPE>, which zconnect rejects so that no entity is expanded.";
     XML_ENCODING_REJECTED = "ZCN8004E", Error, None, "A configuration file is UTF-16 or declares an encoding other than UTF-8 or US-ASCII.";
-    LIMIT_EXCEEDED = "ZCN8005E", Error, None, "A file size, nesting depth, include depth or file count limit is exceeded.";
+    LIMIT_EXCEEDED = "ZCN8005E", Error, None, "A file size, nesting depth, include depth, file count or expanded variable size limit is exceeded.";
     INCLUDE_LOCATION_MISSING = "ZCN0089E", Error, Some("CWWKG0089E"), "An <include> element has no location attribute.";
     INCLUDE_OPTIONAL_MISSING = "ZCN0005I", Info, Some("CWWKG0005I"), "An optional include names a file that does not exist; it is skipped.";
     INCLUDE_CYCLE = "ZCN0042W", Warning, Some("CWWKG0042W"), "An include names a file already on the current include chain; it is skipped.";
