@@ -106,3 +106,23 @@ fn endless_device_include_does_not_stop_later_fixes() {
         server.stop().await;
     });
 }
+
+#[tokio::test]
+async fn idle_server_checks_no_files() {
+    let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
+    // The start may leave one check behind; the polls of the 50 ms monitor
+    // interval that follow read server.xml, and reading must not count.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = server.metric("zconnect_config_file_checks_total").await;
+
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = server.metric("zconnect_config_file_checks_total").await;
+
+    assert_eq!(
+        after - before,
+        0.0,
+        "an idle server re-checked its files {} times in one second",
+        after - before
+    );
+    server.stop().await;
+}

@@ -24,6 +24,7 @@ pub struct ServerMetrics {
     reloads: Family<ResultLabels, Counter>,
     reload_duration: Histogram,
     generation: Gauge,
+    file_checks: Counter,
 }
 
 impl ServerMetrics {
@@ -35,6 +36,7 @@ impl ServerMetrics {
                 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
             ]),
             generation: Gauge::default(),
+            file_checks: Counter::default(),
         };
 
         registry.register(
@@ -53,6 +55,11 @@ impl ServerMetrics {
             "Generation number of the running configuration; 1 is the configuration loaded at start",
             metrics.generation.clone(),
         );
+        registry.register(
+            "zconnect_config_file_checks",
+            "Times the watched files were compared with the last reload after file events calmed down; an idle server adds none",
+            metrics.file_checks.clone(),
+        );
         metrics
     }
 
@@ -63,6 +70,10 @@ impl ServerMetrics {
             })
             .inc();
         self.reload_duration.observe(duration.as_secs_f64());
+    }
+
+    pub fn record_file_check(&self) {
+        self.file_checks.inc();
     }
 
     pub fn set_generation(&self, generation: u64) {

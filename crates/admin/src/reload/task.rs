@@ -168,6 +168,7 @@ async fn run(
                 quiet_until = None;
                 // The archive folder or a folder above it may have been created.
                 watching.watcher.update(watch_directories(&state, &watching.set).await);
+                state.metrics.record_file_check();
                 let now = fingerprint(&state, &watching.set).await;
                 if config_polled && now != watching.baseline {
                     // A reload rebuilds the requesters from the folder too.
