@@ -107,7 +107,11 @@ impl Outbound {
             .shared
             .metrics()
             .observe_latency(&context.connection.id, started.elapsed().as_secs_f64());
-        result.map_err(|error| endpoint_error(context, error))
+        let response = result.map_err(|error| endpoint_error(context, error))?;
+        if response.status().is_informational() {
+            return Err(protocol_switch(context, response.status()));
+        }
+        Ok(response)
     }
 }
 
@@ -158,6 +162,23 @@ fn stall_reporter(
             "ZCN8523W The endpoint paused the response body longer than receiveTimeout; the body was cut off"
         );
     })
+}
+
+/// The error for a 1xx final response. The HTTP client hands back a 101
+/// Switching Protocols (and any other 1xx it does not absorb) as the final
+/// response; zconnect does not proxy upgraded connections, and passing it on
+/// would leave the caller waiting on a connection that never answers.
+fn protocol_switch(context: &CallContext<'_>, status: http::StatusCode) -> CallError {
+    let connection = context.connection;
+    CallError::new(
+        ErrorKind::EndpointUnreachable,
+        format!(
+            "Endpoint connection '{}' ({}:{}) of API requester '{}' answered {status}: the endpoint \
+             tried to switch protocols, which zconnect does not proxy. Call an operation of the \
+             endpoint that answers with a final HTTP response.",
+            connection.id, connection.host, connection.port, context.requester
+        ),
+    )
 }
 
 /// Maps a failed attempt to the error the caller receives.
