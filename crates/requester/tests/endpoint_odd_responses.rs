@@ -1,4 +1,5 @@
-//! Endpoint responses that cannot be passed on: a protocol switch. A raw TCP server on
+//! Endpoint responses that cannot be passed on: a protocol switch, and
+//! response headers larger than the HTTP client accepts. A raw TCP server on
 //! loopback sends exactly the bytes each test needs.
 
 #![allow(clippy::unwrap_used)]
@@ -67,4 +68,28 @@ async fn switching_protocols_is_502_rc2() {
         "{error}"
     );
     assert!(error.message().contains(CONNECTION), "{error}");
+}
+
+#[tokio::test]
+async fn oversized_response_header_named_in_the_message() {
+    let big = "x".repeat(1024 * 1024);
+    let response = format!("HTTP/1.1 200 OK\r\nx-big: {big}\r\ncontent-length: 0\r\n\r\n");
+    let port = raw_endpoint(response.into_bytes()).await;
+    let (_sandbox, client) = client_for(port).await;
+
+    let outcome = tokio::time::timeout(Duration::from_secs(5), get(&client, "/x")).await;
+
+    let error = outcome.unwrap().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::EndpointUnreachable, "{error}");
+    assert_eq!(error.return_code(), 2);
+    assert!(
+        error
+            .message()
+            .contains("response headers that are too large"),
+        "{error}"
+    );
+    assert!(
+        !error.message().contains("closed the connection"),
+        "{error}"
+    );
 }

@@ -188,6 +188,7 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
     let timeout = error.is_timeout();
     let connect = error.is_connect();
     let tls_error = tls_failure(&error).map(ToString::to_string);
+    let head_too_large = response_head_too_large(&error);
     let details = error_chain(&error.without_url());
     let address = format!("{}:{}", connection.host, connection.port);
 
@@ -223,6 +224,16 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
                 connection.id, connection.host
             ),
         )
+    } else if head_too_large {
+        CallError::new(
+            ErrorKind::EndpointUnreachable,
+            format!(
+                "Endpoint connection '{}' ({address}) of API requester '{requester}' sent response \
+                 headers that are too large (or too many header lines) for the HTTP client. Make the \
+                 endpoint send smaller headers.",
+                connection.id
+            ),
+        )
     } else if connect {
         CallError::new(
             ErrorKind::EndpointUnreachable,
@@ -244,6 +255,19 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
         )
     };
     error.with_details(details)
+}
+
+/// Tells whether hyper rejected the endpoint's response head as too large:
+/// one header over its buffer, or more header lines than it accepts.
+fn response_head_too_large(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(hyper_error) = current.downcast_ref::<hyper::Error>() {
+            return hyper_error.is_parse_too_large();
+        }
+        cause = current.source();
+    }
+    false
 }
 
 /// Finds the rustls error behind a failed attempt, if TLS is what failed.
