@@ -59,9 +59,15 @@ impl FileReader {
     /// reading more than the limit allows.
     pub(crate) fn read(&mut self, path: &Path) -> Result<Vec<u8>, ReadError> {
         self.attempt(path);
+        // `fs::metadata` follows symbolic links, so a link to a regular file
+        // is read; a FIFO would block the reader forever and a device may
+        // never end, so neither is opened.
         let metadata = fs::metadata(path).map_err(io_error)?;
-        if metadata.is_dir() {
-            return Err(ReadError::Io("it is a directory, not a file".to_string()));
+        if !metadata.is_file() {
+            let kind = file_kind(&metadata.file_type());
+            return Err(ReadError::Io(format!(
+                "it is not a regular file ({kind}); name a configuration file instead"
+            )));
         }
         // Opening a FIFO blocks until a writer comes and a device never ends.
         if !metadata.is_file() {
@@ -101,12 +107,47 @@ impl FileReader {
     }
 }
 
-fn io_error(error: std::io::Error) -> ReadError {
-    if error.kind() == std::io::ErrorKind::NotFound {
-        ReadError::NotFound
-    } else {
-        ReadError::Io(error.to_string())
+/// Describes a file type that is not a regular file.
+fn file_kind(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
     }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "neither a file nor a directory"
+    }
+}
+
+/// Classifies an I/O error. A symbolic link loop gets its own words, because
+/// the operating system's message for it does not name the cause plainly.
+pub(crate) fn io_error(error: std::io::Error) -> ReadError {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ if is_link_loop(&error) => ReadError::Io(
+            "it is a symbolic link loop (a link that leads back to itself)".to_string(),
+        ),
+        _ => ReadError::Io(error.to_string()),
+    }
+}
+
+fn is_link_loop(error: &std::io::Error) -> bool {
+    // ELOOP is 40 on Linux and 62 on the BSDs and macOS.
+    #[cfg(target_os = "linux")]
+    const ELOOP: i32 = 40;
+    #[cfg(not(target_os = "linux"))]
+    const ELOOP: i32 = 62;
+    error.raw_os_error() == Some(ELOOP)
 }
 
 /// Lists the `*.xml` files directly inside `directory` (extension compared

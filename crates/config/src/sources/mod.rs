@@ -50,10 +50,12 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
     // A missing server.xml fails before anything else is read, so that a
     // mistyped path never reads bootstrap.properties or dropins from
     // whatever folder happens to hold it.
-    if !server_xml.exists() {
+    if let Err(error) = std::fs::metadata(&server_xml) {
         let message = format!(
-            "The file {} does not exist: give the path of a server.xml or of the folder that holds it.",
-            server_xml.display()
+            "The file {} cannot be read: {}; give the path of a server.xml or of the folder that \
+             holds it.",
+            server_xml.display(),
+            bootstrap::describe(&files::io_error(error))
         );
         let location = Location {
             file: server_xml.clone(),

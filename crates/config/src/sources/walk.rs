@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::bootstrap::describe;
-use super::files::{identity, normalise, xml_files_in, FileReader, ReadError};
+use super::files::{identity, io_error, normalise, xml_files_in, FileReader, ReadError};
 use crate::diagnostics::{catalog, Diagnostic, Location};
 use crate::merge::{DocumentContext, OnConflict, PlacedElement};
 use crate::variables::{define_from_element, ProblemReporter, ValueOrigin, Variables};
@@ -240,9 +240,9 @@ impl Walker {
         context: &Arc<DocumentContext>,
         at: &Location,
     ) -> Result<(), Rejected> {
-        if !path.exists() {
+        if let Err(error) = std::fs::metadata(path) {
             self.files.attempt(path);
-            return self.missing(path, &ReadError::NotFound, optional, at);
+            return self.missing(path, &io_error(error), optional, at);
         }
 
         let key = identity(path);
