@@ -195,3 +195,24 @@ async fn new_caller_credentials_do_not_inherit_pause() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(sandbox.token_requests(), 2);
 }
+
+#[tokio::test]
+async fn token_with_control_characters_names_requester_and_server() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.push_token_reply(Reply::json(
+        200,
+        &serde_json::json!({"access_token": "bad\u{1}token", "token_type": "Bearer", "expires_in": 60}),
+    ));
+    let client = client(
+        oauth_config(&sandbox, RetryCheckLevel::InvalidTokenChallenge),
+        &shared(),
+    );
+
+    let error = get(&client, "/a").await.unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::TokenRequestFailed, "{error}");
+    assert!(error.message().contains(REQUESTER), "{error}");
+    assert!(error.message().contains(AUTH_SERVER), "{error}");
+    assert!(!error.message().contains("bad"), "{error}");
+    assert_eq!(sandbox.api_calls(), 0);
+}

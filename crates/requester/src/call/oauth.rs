@@ -85,7 +85,9 @@ pub(super) async fn send_with_oauth(
         metrics.token_cache_misses.inc();
     }
 
-    let response = outbound.send(context, Some(bearer(&lookup.token)?)).await?;
+    let response = outbound
+        .send(context, Some(bearer(context, server, &lookup.token)?))
+        .await?;
     if response.status() != StatusCode::UNAUTHORIZED {
         return Ok(response);
     }
@@ -152,7 +154,9 @@ pub(super) async fn send_with_oauth(
         &decision.reason.to_string(),
     );
     drop(response);
-    outbound.send(context, Some(bearer(&token)?)).await
+    outbound
+        .send(context, Some(bearer(context, server, &token)?))
+        .await
 }
 
 /// The token cache key and token request of one oAuthConfig for one set of
@@ -212,11 +216,20 @@ fn prepare(
     })
 }
 
-fn bearer(token: &CachedToken) -> Result<(HeaderName, HeaderValue), CallError> {
+fn bearer(
+    context: &CallContext<'_>,
+    server: &AuthorizationServer,
+    token: &CachedToken,
+) -> Result<(HeaderName, HeaderValue), CallError> {
     let value = token.bearer_header().ok_or_else(|| {
         CallError::new(
             ErrorKind::TokenRequestFailed,
-            "The authorization server returned an access token with characters that cannot be sent in an HTTP header.",
+            format!(
+                "Authorization server '{}' returned an access token for API requester '{}' (endpoint \
+                 connection '{}') with characters that cannot be sent in an HTTP header, such as control \
+                 characters. Check the authorization server's token format.",
+                server.id, context.requester, context.connection.id
+            ),
         )
     })?;
     Ok((AUTHORIZATION, value))
