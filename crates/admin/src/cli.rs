@@ -95,6 +95,10 @@ pub struct RunArgs {
     /// Longest wait for calls in progress at shutdown or when a listener moves, e.g. 30s.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub shutdown_timeout: Duration,
+
+    /// Longest time a client may take to send the request line and headers before its connection is closed, e.g. 30s.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
 }
 
 impl RunArgs {
@@ -107,6 +111,7 @@ impl RunArgs {
         options.token_cache_size = self.token_cache_size;
         options.reload_quiet_period = self.reload_quiet_period;
         options.shutdown_timeout = self.shutdown_timeout;
+        options.header_read_timeout = self.header_read_timeout;
         options
     }
 }

@@ -11,7 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -110,7 +110,7 @@ impl RunningListener {
         listener: TcpListener,
         requested: ListenAddress,
         router: Router,
-        shutdown_timeout: Duration,
+        timeouts: Timeouts,
     ) -> io::Result<Self> {
         let local_addr = listener.local_addr()?;
         let (stop, stop_receiver) = oneshot::channel();
@@ -120,7 +120,7 @@ impl RunningListener {
             router,
             stop_receiver,
             closed_sender,
-            shutdown_timeout,
+            timeouts,
         ));
         tracing::info!(address = %local_addr, "{} Listening on http://{local_addr}", messages::LISTENING.id);
         Ok(RunningListener {
@@ -156,10 +156,17 @@ async fn serve(
     router: Router,
     mut stop: oneshot::Receiver<()>,
     socket_closed: oneshot::Sender<()>,
-    shutdown_timeout: Duration,
+    timeouts: Timeouts,
 ) {
+    let shutdown_timeout = timeouts.shutdown;
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // Without a timer hyper never enforces the header timeout, and a client
+    // sending partial headers would hold its connection open for good.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header_read);
     let mut connections = JoinSet::new();
 
     loop {
@@ -218,19 +225,31 @@ pub enum ListenerMove {
     Failed(BindError),
 }
 
+/// The time limits of every connection of a listener.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Longest wait for open connections when the listener closes.
+    pub shutdown: Duration,
+    /// Longest time to receive a request's line and headers.
+    pub header_read: Duration,
+}
+
 /// The current listener of the server, owned by the reload task.
 #[derive(Debug)]
 pub struct Listeners {
     router: Router,
-    shutdown_timeout: Duration,
+    timeouts: Timeouts,
     current: Option<RunningListener>,
 }
 
 impl Listeners {
-    pub fn new(router: Router, shutdown_timeout: Duration) -> Self {
+    pub fn new(router: Router, shutdown_timeout: Duration, header_read_timeout: Duration) -> Self {
         Listeners {
             router,
-            shutdown_timeout,
+            timeouts: Timeouts {
+                shutdown: shutdown_timeout,
+                header_read: header_read_timeout,
+            },
             current: None,
         }
     }
@@ -308,7 +327,7 @@ impl Listeners {
             listener,
             address.clone(),
             self.router.clone(),
-            self.shutdown_timeout,
+            self.timeouts,
         )
         .map_err(|source| BindError {
             address: address.clone(),

@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_ARCHIVE_SIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 10_000;
 /// Default of `--reload-quiet-period`.
 pub const DEFAULT_RELOAD_QUIET_PERIOD: Duration = Duration::from_millis(25);
+/// Default of `--header-read-timeout`.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default of `--shutdown-timeout`.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,6 +40,9 @@ pub struct ServerOptions {
     pub reload_quiet_period: Duration,
     /// Longest wait for calls in progress when a listener closes or the server stops.
     pub shutdown_timeout: Duration,
+    /// Longest time a client may take to send the request line and headers;
+    /// a slower connection is closed, so partial headers cannot hold it open.
+    pub header_read_timeout: Duration,
 }
 
 impl ServerOptions {
@@ -53,6 +58,7 @@ impl ServerOptions {
             token_cache_size: DEFAULT_TOKEN_CACHE_SIZE,
             reload_quiet_period: DEFAULT_RELOAD_QUIET_PERIOD,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }

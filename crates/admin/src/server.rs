@@ -65,7 +65,11 @@ impl Server {
             commands,
         ));
 
-        let mut listeners = Listeners::new(router(state.clone()), options.shutdown_timeout);
+        let mut listeners = Listeners::new(
+            router(state.clone()),
+            options.shutdown_timeout,
+            options.header_read_timeout,
+        );
         if let ListenerMove::Failed(error) = listeners.move_to(wanted).await {
             return Err(StartError::Bind(error));
         }
