@@ -8,7 +8,10 @@
 # coordinated omission), CPU seconds per million requests and peak resident
 # memory of each proxy. Prints a Markdown table.
 #
-# Usage: bench/nginx-compare.sh [SECONDS_PER_RUN]   (default 10; about 20 runs)
+# Usage: [THREADS=N] bench/nginx-compare.sh [SECONDS_PER_RUN]
+#   SECONDS_PER_RUN defaults to 10 (about 20 runs); THREADS, the number of nginx
+#   workers and of zconnect runtime threads, defaults to the number of cores;
+#   ZCONNECT_BINARY, the zconnect binary, defaults to the release build.
 # Needs nginx and wrk (Debian packages) and oha (cargo install oha --locked);
 # the script installs the ones that are missing.
 set -euo pipefail
@@ -84,7 +87,10 @@ cargo build --release --quiet -p zconnect-admin -p zconnect-bench --manifest-pat
 backend_port=$(free_port)
 nginx_port=$(free_port)
 zconnect_port=$(free_port)
-threads=$(nproc)
+# ZCONNECT_BINARY measures another build, such as one saved before a change.
+zconnect_binary=${ZCONNECT_BINARY:-$root/target/release/zconnect}
+# nginx workers and zconnect runtime threads; THREADS=1 compares one of each.
+threads=${THREADS:-$(nproc)}
 
 "$root/target/release/bench-backend" "$backend_port" &
 pids+=($!)
@@ -104,7 +110,7 @@ sed -e "s|@ZCONNECT_PORT@|$zconnect_port|; s|@BACKEND_PORT@|$backend_port|g" \
 # RUST_LOG would override --log-level; TOKIO_WORKER_THREADS pins the runtime
 # to as many threads as nginx has workers.
 env -u RUST_LOG TOKIO_WORKER_THREADS="$threads" \
-    "$root/target/release/zconnect" run "$work/zconnect/server.xml" --log-level warn &
+    "$zconnect_binary" run "$work/zconnect/server.xml" --log-level warn &
 pids+=($!)
 zconnect_pid=$!
 wait_for_port "$zconnect_port"
@@ -150,4 +156,5 @@ done
 echo
 echo "Peak resident memory: nginx $(peak_rss_kib $nginx_master $nginx_workers) KiB (master and $threads workers), zconnect $(peak_rss_kib "$zconnect_pid") KiB"
 echo "Load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "nginx workers and zconnect runtime threads: $threads"
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%d)"
