@@ -1,10 +1,15 @@
 //! `/apiRequesters/{name}/{path...}`: one API requester call.
 //!
-//! The route resolves the requester in one snapshot, checks its status and
-//! connection, authenticates and authorizes the caller, matches the method and
-//! path against the operations of the requester's archive, limits the body,
-//! and hands the call to the requester crate. Every response carries
-//! `BAQ-Return-Code`.
+//! The route resolves the requester in one snapshot, authenticates and
+//! authorizes the caller, checks the requester's status and connection,
+//! matches the method and path against the operations of the requester's
+//! archive, limits the body, and hands the call to the requester crate.
+//! Every response carries `BAQ-Return-Code`.
+//!
+//! The caller is checked first so that a caller who must authenticate learns
+//! nothing about the requesters (missing, stopped) before doing so. Calls
+//! rejected here are counted and logged here; the requester crate counts and
+//! logs the calls it makes.
 
 use std::io;
 use std::pin::Pin;
@@ -20,6 +25,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use zconnect_config::archive::{OperationMatch, Requester};
 use zconnect_config::model::RequesterStatus;
+use zconnect_requester::metrics::CallLabels;
 use zconnect_requester::{CallError, CallRequest, CallTarget, ErrorKind, RequestBody};
 
 use super::error::RETURN_CODE_HEADER;
@@ -35,18 +41,20 @@ pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Respo
     let (parts, body) = request.into_parts();
 
     let Some((name, operation_path)) = split_path(parts.uri.path()) else {
-        return failure(CallError::new(
-            ErrorKind::UnknownRequester,
-            "The path names no API requester: use /apiRequesters/{name}/{operation path}.",
-        ));
+        return rejected(
+            &state,
+            &snapshot,
+            "",
+            CallError::new(
+                ErrorKind::UnknownRequester,
+                "The path names no API requester: use /apiRequesters/{name}/{operation path}.",
+            ),
+        );
     };
 
     let target = match resolve(&state, &snapshot, name, &parts) {
         Ok(target) => target,
-        Err(error) => {
-            tracing::warn!(requester = %name, error = %error, "API requester call failed");
-            return failure(error);
-        }
+        Err(error) => return rejected(&state, &snapshot, name, error),
     };
 
     let max = state.options.max_request_body;
@@ -56,8 +64,8 @@ pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Respo
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
     if declared_length.is_some_and(|length| length > max) {
-        tracing::warn!(requester = %target.requester, max, "API requester call rejected: the body is over --max-request-body");
-        return failure(body_too_large(&target.requester, max));
+        let error = body_too_large(&target.requester, max);
+        return rejected(&state, &snapshot, &target.requester, error);
     }
 
     let over_limit = Arc::new(AtomicBool::new(false));
@@ -106,7 +114,32 @@ fn split_path(path: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((name, operation))
 }
 
-/// Finds the requester and checks status, connection, caller and operation.
+/// Logs and counts a call rejected before it reached the requester crate,
+/// then answers it. A name that no requester has is the caller's own text,
+/// so it never becomes a metric label, and it is logged at info: callers who
+/// are not authenticated must not be able to flood the warnings.
+fn rejected(state: &AppState, snapshot: &Snapshot, name: &str, error: CallError) -> Response {
+    let known = snapshot.requester(name).is_some();
+    let label = if known { name } else { "" };
+    state
+        .shared
+        .metrics()
+        .calls
+        .get_or_create(&CallLabels {
+            requester: label.to_owned(),
+            result: error.kind().label().to_owned(),
+        })
+        .inc();
+
+    if known {
+        tracing::warn!(requester = %name, "{} {}", error.message_id(), error.message());
+    } else {
+        tracing::info!(requester = %name, "{} {}", error.message_id(), error.message());
+    }
+    failure(error)
+}
+
+/// Finds the requester and checks caller, status, connection and operation.
 fn resolve(
     state: &AppState,
     snapshot: &Snapshot,
@@ -114,7 +147,23 @@ fn resolve(
     request: &axum::http::request::Parts,
 ) -> Result<CallTarget, CallError> {
     let config = &snapshot.loaded.config;
-    let requester = snapshot.requester(name).ok_or_else(|| {
+    let found = snapshot.requester(name);
+
+    // A name no requester has gets the settings every requester inherits, so
+    // that where callers must authenticate, a missing requester answers 401
+    // like an existing one.
+    let (require_auth, invoke_groups) = match found {
+        Some(requester) => (
+            requester.settings.require_auth,
+            requester.settings.invoke_groups.as_slice(),
+        ),
+        None => (config.api_requesters.defaults.require_auth, &[][..]),
+    };
+    if require_auth {
+        check_caller(config, name, invoke_groups, &request.headers)?;
+    }
+
+    let requester = found.ok_or_else(|| {
         CallError::new(
             ErrorKind::UnknownRequester,
             format!("No API requester is named {name}."),
@@ -151,7 +200,6 @@ fn resolve(
         ));
     }
 
-    check_caller(config, requester, &request.headers)?;
     check_operation(requester, request)?;
 
     Ok(CallTarget {
@@ -190,17 +238,14 @@ fn check_operation(
     }
 }
 
+/// Authenticates the caller and checks that it is in one of `invoke_groups`
+/// (any caller when there are none).
 fn check_caller(
     config: &zconnect_config::Config,
-    requester: &Requester,
+    name: &str,
+    invoke_groups: &[String],
     headers: &axum::http::HeaderMap,
 ) -> Result<(), CallError> {
-    let settings = &requester.settings;
-    if !settings.require_auth {
-        return Ok(());
-    }
-    let name = &requester.name;
-
     let caller = authenticate(config, headers).map_err(|failure| match failure {
         AuthFailure::NoRegistry => CallError::new(
             ErrorKind::CallerNotAuthenticated,
@@ -217,7 +262,7 @@ fn check_caller(
         ),
     })?;
 
-    if !settings.invoke_groups.is_empty() && !caller.in_any(&settings.invoke_groups) {
+    if !invoke_groups.is_empty() && !caller.in_any(invoke_groups) {
         return Err(CallError::new(
             ErrorKind::CallerNotAuthorized,
             format!(
@@ -225,10 +270,7 @@ fn check_caller(
                 caller.user
             ),
         )
-        .with_details(format!(
-            "Allowed groups: {}.",
-            settings.invoke_groups.join(", ")
-        )));
+        .with_details(format!("Allowed groups: {}.", invoke_groups.join(", "))));
     }
     Ok(())
 }
