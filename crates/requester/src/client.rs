@@ -44,7 +44,9 @@ pub struct BuildProblem {
     pub message: String,
 }
 
-/// Every element whose connection pool could not be built.
+/// Every element whose connection pool could not be built, as one error.
+/// [`Client::build`] no longer fails with it; [`Client::build_problems`]
+/// lists the same problems on a client that works for the other elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
     pub problems: Vec<BuildProblem>,
@@ -76,6 +78,9 @@ pub struct Client {
     pub(crate) oauth_prepared: HashMap<String, PreparedOAuth>,
     /// Parsed `scheme://host:port` by endpoint connection id.
     pub(crate) endpoint_origins: HashMap<String, EndpointOrigin>,
+    /// Elements without a pool, each with the reason; calls that need one of
+    /// them fail with 503.
+    problems: Vec<BuildProblem>,
 }
 
 impl fmt::Debug for Client {
@@ -94,8 +99,14 @@ impl fmt::Debug for Client {
 impl Client {
     /// Builds a pool for every endpoint connection and authorization server
     /// in `config`, keeping the pools of `previous` whose settings are
-    /// unchanged. Fails with every element whose pool cannot be built (an
-    /// unreadable key store, for one).
+    /// unchanged.
+    ///
+    /// An element whose pool cannot be built (an unreadable key store, for
+    /// one) does not stop the others: it is left without a pool and listed
+    /// in [`Client::build_problems`], and calls that need it fail with 503
+    /// naming the element and the cause. The `Result` is kept for callers
+    /// written when one such element failed the whole build; today it is
+    /// always `Ok`.
     pub fn build(
         config: Arc<Config>,
         shared: Arc<SharedState>,
@@ -146,9 +157,6 @@ impl Client {
             }
         }
 
-        if !problems.is_empty() {
-            return Err(BuildError { problems });
-        }
         let endpoint_origins = config
             .endpoint_connections
             .iter()
@@ -163,6 +171,7 @@ impl Client {
             auth_servers,
             oauth_prepared: HashMap::new(),
             endpoint_origins,
+            problems,
         };
         client.oauth_prepared = prepare_without_credentials(&client);
         Ok(client)
@@ -175,6 +184,43 @@ impl Client {
 
     pub fn shared(&self) -> &Arc<SharedState> {
         &self.shared
+    }
+
+    /// The elements left without a connection pool, each with its cause, for
+    /// the server to log once per build.
+    pub fn build_problems(&self) -> &[BuildProblem] {
+        &self.problems
+    }
+
+    /// The pool of authorization server `id`, or why it has none.
+    pub(crate) fn auth_server_pool(&self, id: &str) -> Result<&Pool, String> {
+        self.auth_servers
+            .get(id)
+            .ok_or_else(|| self.missing_pool("zosconnect_authorizationServer", id))
+    }
+
+    /// Why endpoint connection `id` has no pool.
+    pub(crate) fn endpoint_pool_problem(&self, id: &str) -> Option<&str> {
+        let element = format!("zosconnect_endpointConnection[{id}]");
+        self.problems
+            .iter()
+            .find(|problem| problem.element == element)
+            .map(|problem| problem.message.as_str())
+    }
+
+    fn missing_pool(&self, kind: &str, id: &str) -> String {
+        let element = format!("{kind}[{id}]");
+        match self
+            .problems
+            .iter()
+            .find(|problem| problem.element == element)
+        {
+            Some(problem) => format!(
+                "the HTTP client of {kind} '{id}' could not be built: {}",
+                problem.message
+            ),
+            None => format!("{kind} '{id}' has no HTTP client"),
+        }
     }
 }
 

@@ -82,6 +82,7 @@ pub fn build_first_snapshot(
 
     let client = Client::build(loaded.config.clone(), shared.clone(), None)
         .map_err(|error| StartError::Client(error.to_string()))?;
+    log_build_problems(&client);
 
     let record = ReloadRecord {
         trigger: Trigger::Start,
@@ -146,6 +147,7 @@ pub async fn attempt(
             diagnostics: Vec::new(),
             sources: Vec::new(),
             attempted: vec![join_error.to_string().into()],
+            redacted: Default::default(),
         }),
     };
 
@@ -305,7 +307,10 @@ async fn apply_loaded(
         tokio::task::spawn_blocking(move || Client::build(config, shared, Some(&previous_client)))
             .await;
     let client = match built {
-        Ok(Ok(client)) => client,
+        Ok(Ok(client)) => {
+            log_build_problems(&client);
+            client
+        }
         Ok(Err(error)) => {
             let text = format!("the HTTP clients cannot be built: {error}");
             return Outcome::rejected(text, loaded.diagnostics, files);
@@ -462,5 +467,17 @@ pub(super) fn log_diagnostics(diagnostics: &[Diagnostic], on_error: OnError) {
             Severity::Warning => tracing::warn!("{line}"),
             Severity::Info => tracing::debug!("{line}"),
         }
+    }
+}
+
+/// Logs each element left without an HTTP client, once per build; calls that
+/// need it fail with 503 until a reload fixes it.
+fn log_build_problems(client: &Client) {
+    for problem in client.build_problems() {
+        tracing::error!(
+            element = %problem.element,
+            cause = %problem.message,
+            "The HTTP client of an element cannot be built; calls that need it fail with 503"
+        );
     }
 }

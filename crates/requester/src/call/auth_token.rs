@@ -51,15 +51,10 @@ pub(super) async fn send_with_auth_token(
             ),
         )
     })?;
-    let server_pool = context.client.auth_servers.get(&server.id).ok_or_else(|| {
-        unavailable(
-            context,
-            format!(
-                "zosconnect_authorizationServer '{}' has no HTTP client",
-                server.id
-            ),
-        )
-    })?;
+    let server_pool = context
+        .client
+        .auth_server_pool(&server.id)
+        .map_err(|problem| unavailable(context, problem))?;
 
     let server_credentials = server
         .basic_auth

@@ -189,6 +189,20 @@ impl Client {
         let pool = self.endpoints.get(&target.connection);
         match (connection, pool) {
             (Some(connection), Some(pool)) => Ok((connection, pool)),
+            (Some(connection), None) => {
+                let cause = self
+                    .endpoint_pool_problem(&connection.id)
+                    .unwrap_or("no HTTP client was built for it");
+                Err(CallError::new(
+                    ErrorKind::RequesterUnavailable,
+                    format!(
+                        "API requester '{}' cannot call endpoint connection '{}': its HTTP client \
+                         could not be built: {cause}. Correct the connection's TLS settings \
+                         (sslCertsRef and its key stores) and reload.",
+                        target.requester, connection.id
+                    ),
+                ))
+            }
             _ => Err(CallError::new(
                 ErrorKind::RequesterUnavailable,
                 format!(
