@@ -199,7 +199,7 @@ impl Client {
             .ok_or_else(|| self.missing_pool("zosconnect_authorizationServer", id))
     }
 
-    /// Why endpoint connection `id` has no pool.
+    /// Returns why endpoint connection `id` has no pool, if a build problem says.
     pub(crate) fn endpoint_pool_problem(&self, id: &str) -> Option<&str> {
         let element = format!("zosconnect_endpointConnection[{id}]");
         self.problems
