@@ -81,3 +81,26 @@ async fn stopped_requester_call_is_counted() {
     assert_eq!(counted, 1.0);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn every_requester_path_answers_with_return_code() {
+    let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
+
+    for path in [
+        "/apiRequesters/one",
+        "/apiRequesters/one/",
+        "/apiRequesters/absent/",
+        "/apiRequesters/",
+        "/apiRequesters",
+    ] {
+        let (status, return_code) = unauthenticated_status(&server, path).await;
+
+        assert!(
+            return_code.is_some(),
+            "{path} answered {status} without BAQ-Return-Code"
+        );
+    }
+    let (status, _) = unauthenticated_status(&server, "/apiRequesters/absent/").await;
+    assert_eq!(status, 404, "an unknown requester stays a call error");
+    server.stop().await;
+}

@@ -29,7 +29,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/zosConnect/config", get(config::effective))
         .route("/zosConnect/config/status", get(config::status))
         .route("/zosConnect/config/refresh", post(config::refresh))
+        // Every path under /apiRequesters is a call, so that every answer
+        // there carries BAQ-Return-Code; a trailing slash means operation `/`.
+        .route("/apiRequesters", any(calls::call))
+        .route("/apiRequesters/", any(calls::call))
         .route("/apiRequesters/{name}", any(calls::call))
+        .route("/apiRequesters/{name}/", any(calls::call))
         .route("/apiRequesters/{name}/{*path}", any(calls::call))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
