@@ -4,21 +4,22 @@
 //! The archive folder is scanned and combined with server.xml as the server
 //! would do it, so an invalid archive or a requester conflict is reported too.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use zconnect_config::archive::ArchiveLimits;
 use zconnect_config::diagnostics::{render_json, render_text};
+use zconnect_config::sources::RedactedSources;
 use zconnect_config::{Diagnostic, LoadOptions, SourceFile};
 
 use crate::archives::Requesters;
 use crate::cli::CheckFormat;
 
 pub fn run(path: &Path, options: &LoadOptions, format: CheckFormat) -> ExitCode {
-    let (diagnostics, sources, config, code) = match zconnect_config::load(path, options) {
+    let (diagnostics, sources, redacted, config, code) = match zconnect_config::load(path, options)
+    {
         Ok(loaded) => {
             let requesters = Requesters::build(&loaded.config, ArchiveLimits::default());
             let mut diagnostics = loaded.diagnostics;
@@ -29,17 +30,23 @@ pub fn run(path: &Path, options: &LoadOptions, format: CheckFormat) -> ExitCode 
                 0
             };
             let config = serde_json::to_value(&*loaded.effective).unwrap_or(Value::Null);
-            (diagnostics, loaded.sources, config, code)
+            (diagnostics, loaded.sources, loaded.redacted, config, code)
         }
         Err(failure) => {
             let code = if failure.unreadable { 2 } else { 1 };
-            (failure.diagnostics, failure.sources, Value::Null, code)
+            (
+                failure.diagnostics,
+                failure.sources,
+                failure.redacted,
+                Value::Null,
+                code,
+            )
         }
     };
 
     let mut stdout = std::io::stdout().lock();
     let written = match format {
-        CheckFormat::Text => write_text(&mut stdout, &diagnostics)
+        CheckFormat::Text => write_text_with_sources(&mut stdout, &diagnostics, &redacted)
             .and_then(|()| write_summary(&mut stdout, &diagnostics)),
         CheckFormat::Json => {
             let object = json_object(&diagnostics, &sources, config);
@@ -63,17 +70,25 @@ pub fn json_object(diagnostics: &[Diagnostic], sources: &[SourceFile], config: V
     })
 }
 
-/// Writes each diagnostic with its position and a source excerpt.
+/// Writes each diagnostic with its position, without source excerpts.
 pub fn write_text(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
-    let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
+    write_text_with_sources(out, diagnostics, &RedactedSources::default())
+}
+
+/// Writes each diagnostic with its position and a source excerpt. Excerpts
+/// come only from the redacted copies the load kept: no file is read again,
+/// so a secret or a file that is not configuration is never shown.
+pub fn write_text_with_sources(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    redacted: &RedactedSources,
+) -> std::io::Result<()> {
     for diagnostic in diagnostics {
-        let source = diagnostic.location.as_ref().and_then(|location| {
-            sources
-                .entry(location.file.clone())
-                .or_insert_with(|| std::fs::read_to_string(&location.file).ok())
-                .clone()
-        });
-        writeln!(out, "{}", render_text(diagnostic, source.as_deref()))?;
+        let source = diagnostic
+            .location
+            .as_ref()
+            .and_then(|location| redacted.get(&location.file));
+        writeln!(out, "{}", render_text(diagnostic, source))?;
     }
     Ok(())
 }
@@ -82,4 +97,76 @@ fn write_summary(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::io::R
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let others = diagnostics.len() - errors;
     writeln!(out, "{errors} error(s), {others} warning(s) and info(s)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads `server_xml` (and `files`) from a fresh folder and returns the
+    /// text output of `zconnect check` without the summary line.
+    fn check_text(server_xml: &str, files: &[(&str, &str)]) -> String {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(folder.path().join("server.xml"), server_xml).expect("write server.xml");
+        for (name, content) in files {
+            std::fs::write(folder.path().join(name), content).expect("write file");
+        }
+        let (diagnostics, redacted) =
+            match zconnect_config::load(folder.path(), &LoadOptions::default()) {
+                Ok(loaded) => (loaded.diagnostics, loaded.redacted),
+                Err(failure) => (failure.diagnostics, failure.redacted),
+            };
+        let mut out = Vec::new();
+        write_text_with_sources(&mut out, &diagnostics, &redacted).expect("write");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn excerpt_masks_the_second_line_of_a_password() {
+        let text = check_text(
+            "<server>\n<zosconnect_authData id=\"a\" user=\"u\" password=\"first-part\nsecond-part-${missing}\"/>\n</server>",
+            &[],
+        );
+        assert!(text.contains("ZCN8010W"), "{text}");
+        assert!(!text.contains("second-part"), "{text}");
+        assert!(!text.contains("first-part"), "{text}");
+    }
+
+    #[test]
+    fn excerpt_masks_a_password_written_as_a_text_child() {
+        let text = check_text(
+            "<server>\n<zosconnect_authData id=\"a\" user=\"${missing}\"><password>text-child-secret</password></zosconnect_authData>\n</server>",
+            &[],
+        );
+        assert!(text.contains("ZCN8010W"), "{text}");
+        assert!(!text.contains("text-child-secret"), "{text}");
+    }
+
+    #[test]
+    fn excerpt_masks_a_variable_value() {
+        let text = check_text(
+            "<server>\n<variable name=\"v\" value=\"variable-secret ${missing}\"/>\n<zosconnect_authData id=\"a\" user=\"${v}\"/>\n</server>",
+            &[],
+        );
+        assert!(!text.contains("variable-secret"), "{text}");
+    }
+
+    #[test]
+    fn excerpt_is_never_shown_for_an_include_that_is_not_xml() {
+        let text = check_text(
+            "<server><include location=\"shadow\"/></server>",
+            &[("shadow", "root:first-line-of-shadow:19000:0:99999:7:::\n")],
+        );
+        assert!(text.contains("ZCN0014E"), "{text}");
+        assert!(!text.contains("first-line-of-shadow"), "{text}");
+    }
+
+    #[test]
+    fn excerpt_still_shows_the_line_of_a_parsed_file() {
+        let text = check_text(
+            "<server>\n<zosconnect_authData id=\"a\" user=\"${missing}\"/>\n</server>",
+            &[],
+        );
+        assert!(text.contains("<zosconnect_authData id=\"a\""), "{text}");
+    }
 }

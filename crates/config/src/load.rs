@@ -9,6 +9,7 @@ use crate::convert::{convert, ConvertContext};
 use crate::diagnostics::catalog;
 use crate::effective::EffectiveConfig;
 use crate::model::OnError;
+use crate::sources::RedactedSources;
 use crate::{Config, Diagnostic};
 
 /// Inputs that come from outside the files. Environment and predefined values
@@ -93,6 +94,8 @@ pub struct Loaded {
     /// The `bootstrap.properties` values this load used, read from the file
     /// or given in [`LoadOptions::bootstrap`]; pass them there at a reload.
     pub bootstrap: BTreeMap<String, String>,
+    /// A redacted copy of each configuration file parsed; see [`Loaded::source_text`].
+    pub redacted: RedactedSources,
 }
 
 impl fmt::Debug for Loaded {
@@ -103,6 +106,7 @@ impl fmt::Debug for Loaded {
             .field("diagnostics", &self.diagnostics)
             .field("sources", &self.sources)
             .field("bootstrap", &self.bootstrap.keys())
+            .field("redacted", &self.redacted)
             .finish()
     }
 }
@@ -110,6 +114,14 @@ impl fmt::Debug for Loaded {
 impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The text of a configuration file this load parsed, with every secret
+    /// value replaced by `*` characters (lines and columns unchanged), for
+    /// showing the source line of a diagnostic. `None` for a file that was
+    /// not read or is not well-formed XML.
+    pub fn source_text(&self, path: &Path) -> Option<&str> {
+        self.redacted.get(path)
     }
 }
 
@@ -124,6 +136,16 @@ pub struct LoadFailure {
     /// Every file read or attempted, so a watcher can see a fix.
     pub sources: Vec<SourceFile>,
     pub attempted: Vec<PathBuf>,
+    /// A redacted copy of each configuration file parsed; see
+    /// [`LoadFailure::source_text`].
+    pub redacted: RedactedSources,
+}
+
+impl LoadFailure {
+    /// The redacted text of a file this load parsed, as [`Loaded::source_text`].
+    pub fn source_text(&self, path: &Path) -> Option<&str> {
+        self.redacted.get(path)
+    }
 }
 
 /// Loads a `server.xml` file or a server directory: reads every source,
@@ -161,6 +183,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadFailure> {
             diagnostics,
             sources: outcome.sources,
             attempted: outcome.attempted,
+            redacted: outcome.redacted,
         });
     }
 
@@ -170,5 +193,6 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadFailure> {
         diagnostics,
         sources: outcome.sources,
         bootstrap: outcome.variables.bootstrap_properties().clone(),
+        redacted: outcome.redacted,
     })
 }

@@ -126,6 +126,7 @@ mod tests {
                 diagnostics: Vec::new(),
                 sources: Vec::new(),
                 bootstrap: Default::default(),
+                redacted: Default::default(),
             },
             client: Arc::new(client),
             kept_elements: Vec::new(),

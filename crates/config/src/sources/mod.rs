@@ -9,6 +9,7 @@
 
 mod bootstrap;
 mod files;
+mod redact;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use crate::load::{LoadFailure, LoadOptions, SourceFile};
 use crate::merge;
 use crate::tree::MergedDocument;
 use crate::variables::Variables;
+
+pub use redact::RedactedSources;
 
 use files::FileReader;
 use walk::{dropins, Walker};
@@ -36,6 +39,8 @@ pub struct ReadOutcome {
     pub variables: Variables,
     /// The folder that holds `server.xml`.
     pub server_dir: PathBuf,
+    /// A redacted copy of each file parsed, for source excerpts.
+    pub redacted: RedactedSources,
 }
 
 /// Reads `path` (a `server.xml` or a server directory) and every source
@@ -67,6 +72,7 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
             diagnostics: vec![Diagnostic::new(&catalog::FILE_UNREADABLE, message).at(location)],
             sources: Vec::new(),
             attempted: vec![server_xml],
+            redacted: RedactedSources::default(),
         });
     }
 
@@ -87,6 +93,7 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
             diagnostics: walker.diagnostics,
             sources: walker.files.sources,
             attempted: walker.files.attempted,
+            redacted: walker.redacted,
         });
     }
     for dropin in dropins(&mut walker.files, &dropin_root.join("overrides")) {
@@ -102,6 +109,7 @@ pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutc
         attempted: walker.files.attempted,
         variables: walker.variables,
         server_dir,
+        redacted: walker.redacted,
     })
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::bootstrap::describe;
 use super::files::{identity, io_error, normalise, xml_files_in, FileReader, ReadError};
+use super::redact::{redact, RedactedSources};
 use crate::diagnostics::{catalog, Diagnostic, Location};
 use crate::merge::{DocumentContext, OnConflict, PlacedElement};
 use crate::variables::{define_from_element, ProblemReporter, ValueOrigin, Variables};
@@ -28,6 +29,8 @@ pub(crate) struct Walker {
     pub variables: Variables,
     pub diagnostics: Vec<Diagnostic>,
     pub elements: Vec<PlacedElement>,
+    /// A redacted copy of each file parsed, for source excerpts.
+    pub redacted: RedactedSources,
     reporter: ProblemReporter,
 }
 
@@ -42,6 +45,7 @@ impl Walker {
             variables,
             diagnostics,
             elements: Vec::new(),
+            redacted: RedactedSources::default(),
             reporter: ProblemReporter::default(),
         }
     }
@@ -97,6 +101,16 @@ impl Walker {
             self.diagnostics.push(error.to_diagnostic());
             Rejected { unreadable: false }
         })?;
+
+        // The reader accepts UTF-8 only and positions count from after a
+        // byte order mark, so the copy starts there too.
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        if let Some(text) = std::str::from_utf8(body)
+            .ok()
+            .and_then(|text| redact(text, &document.root))
+        {
+            self.redacted.insert(path, text);
+        }
 
         let context = Arc::new(context);
         for element in document.root.children {

@@ -45,6 +45,20 @@ impl<'t> LineIndex<'t> {
         (to_u32(line + 1), to_u32(column + 1))
     }
 
+    /// Byte offset of a 1-based line and character column; `None` when the
+    /// text has no such position.
+    pub(crate) fn offset(&self, line: u32, column: u32) -> Option<usize> {
+        let line_index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(line_index)?;
+        let skip = usize::try_from(column).ok()?.checked_sub(1)?;
+        let rest = self.text.get(start..)?;
+        match rest.char_indices().nth(skip) {
+            Some((offset, _)) => Some(start + offset),
+            None if rest.chars().count() == skip => Some(self.text.len()),
+            None => None,
+        }
+    }
+
     pub(crate) fn location(&self, file: &Path, offset: usize) -> Location {
         let (line, column) = self.line_column(offset);
         Location {
