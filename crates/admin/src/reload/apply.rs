@@ -127,7 +127,10 @@ pub async fn attempt(
     );
 
     let path = state.options.config_path.clone();
-    let load_options = state.options.load.clone();
+    let mut load_options = state.options.load.clone();
+    // bootstrap.properties is read at start only, as in Liberty: every
+    // snapshot holds the values of the start load.
+    load_options.bootstrap = Some(state.snapshot.load().loaded.bootstrap.clone());
     let limits = archives::limits(state.options.max_archive_size);
     // The archive folder is scanned with the new files, because they may
     // move it; combining happens after the previous versions of invalid
