@@ -228,9 +228,11 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// The rejection is logged once at error by the caller, with the
+    /// position of every error; the full lines are at debug.
     fn rejected(error: String, diagnostics: Vec<Diagnostic>, files: Vec<PathBuf>) -> Self {
         for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
-            tracing::error!("{}", diagnostic_line(diagnostic));
+            tracing::debug!("{}", diagnostic_line(diagnostic));
         }
         Outcome {
             result: ReloadResult::Rejected,
@@ -433,22 +435,38 @@ fn failure_files(failure: &LoadFailure) -> Vec<PathBuf> {
 }
 
 fn rejection_text(diagnostics: &[Diagnostic], fallback: &str) -> String {
-    let first_error = diagnostics.iter().find(|d| d.is_error());
-    match first_error {
-        Some(diagnostic) => {
-            let count = diagnostics.iter().filter(|d| d.is_error()).count();
-            if count > 1 {
-                format!(
-                    "{} (and {} more errors)",
-                    diagnostic_line(diagnostic),
-                    count - 1
-                )
-            } else {
-                diagnostic_line(diagnostic)
-            }
-        }
-        None => fallback.to_owned(),
+    /// Most positions of further errors named in the line.
+    const MAX_LISTED: usize = 10;
+
+    let mut errors = diagnostics.iter().filter(|d| d.is_error());
+    let Some(first) = errors.next() else {
+        return fallback.to_owned();
+    };
+    let others: Vec<&Diagnostic> = errors.collect();
+    if others.is_empty() {
+        return diagnostic_line(first);
     }
+
+    let listed: Vec<String> = others
+        .iter()
+        .take(MAX_LISTED)
+        .map(|diagnostic| match &diagnostic.location {
+            Some(location) => format!("{} {location}", diagnostic.id()),
+            None => diagnostic.id().to_owned(),
+        })
+        .collect();
+    let unlisted = others.len().saturating_sub(MAX_LISTED);
+    let more = if unlisted > 0 {
+        format!(" and {unlisted} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} (and {} more errors: {}{more})",
+        diagnostic_line(first),
+        others.len(),
+        listed.join(", ")
+    )
 }
 
 /// Formats a diagnostic as one log line: message id first, then position and message.
