@@ -1,6 +1,8 @@
 //! Log output of the binary: human-readable lines by default, JSON lines with
 //! `--log-format json`. Libraries log at debug; the binary decides the level.
 
+use std::io::IsTerminal;
+
 use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
 
@@ -30,8 +32,12 @@ pub fn init(settings: &LogSettings) -> Result<(), String> {
         })?,
     };
 
+    // Escape codes only help a person at a terminal; in a pipe, a file or a
+    // container log they are noise around every field.
+    let colours = std::io::stderr().is_terminal();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colours)
         .with_writer(std::io::stderr);
     let result = match settings.format {
         LogFormat::Text => builder.try_init(),

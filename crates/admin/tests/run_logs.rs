@@ -105,3 +105,22 @@ fn rejected_reload_is_logged_once_at_error_with_position() {
         errors[0]
     );
 }
+
+#[test]
+fn logs_have_no_colours_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().expect("server directory");
+    std::fs::write(dir.path().join("server.xml"), VALID).expect("write server.xml");
+    let mut server = Running::start(dir.path());
+    server.wait_for("ZCN8705I");
+
+    let lines = server.stop();
+
+    let coloured: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains('\u{1b}'))
+        .collect();
+    assert!(
+        coloured.is_empty(),
+        "lines with escape codes: {coloured:#?}"
+    );
+}
