@@ -16,6 +16,7 @@ use crate::logging::{LogFormat, LogSettings};
 use crate::options::ServerOptions;
 use crate::reload::StartError;
 use crate::server::Server;
+use crate::signals::StopSignals;
 
 /// Default of `--port`: the port z/OS Connect's `defaultHttpEndpoint` uses.
 pub const DEFAULT_PORT: u16 = 9080;
@@ -434,47 +435,6 @@ fn server_xml(port: u16, sandbox: &Sandbox) -> String {
         token_url = sandbox.token_url(),
         sandbox_port = sandbox.port(),
     )
-}
-
-/// SIGINT and SIGTERM handlers.
-struct StopSignals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignals {
-    fn install() -> io::Result<StopSignals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            Ok(StopSignals {
-                interrupt: signal(SignalKind::interrupt())?,
-                terminate: signal(SignalKind::terminate())?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(StopSignals {})
-        }
-    }
-
-    /// Waits for the first signal and returns its name.
-    async fn recv(&mut self) -> &'static str {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => "SIGINT",
-                _ = self.terminate.recv() => "SIGTERM",
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
-        }
-    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod reload;
 pub mod roles;
 pub mod routes;
 pub mod server;
+pub mod signals;
 pub mod state;
 pub mod time;
 pub mod units;

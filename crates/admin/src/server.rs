@@ -15,6 +15,7 @@ use crate::messages;
 use crate::metrics::ServerMetrics;
 use crate::options::ServerOptions;
 use crate::reload::{build_first_snapshot, spawn_reload_task, ReloadTask, StartError};
+use crate::signals::StopSignals;
 use crate::state::AppState;
 
 /// A running server.
@@ -123,6 +124,16 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
     };
 
     let code = runtime.block_on(async move {
+        // Installed before the server logs that it listens, so that a signal
+        // sent as soon as that line appears stops it gracefully.
+        let mut signals = match StopSignals::install() {
+            Ok(signals) => signals,
+            Err(error) => {
+                eprintln!("zconnect: cannot listen for SIGINT and SIGTERM: {error}");
+                return ExitCode::from(1);
+            }
+        };
+
         let server = match Server::start(options).await {
             Ok(server) => server,
             Err(error) => {
@@ -133,8 +144,8 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
             }
         };
 
-        wait_for_signal().await;
-        tracing::info!("Stopping: waiting for calls in progress");
+        let signal = signals.recv().await;
+        tracing::info!(signal, "Stopping: waiting for calls in progress");
         server.shut_down().await;
         ExitCode::SUCCESS
     });
@@ -143,31 +154,4 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
     // checks) must not keep the process alive after the server stopped.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     code
-}
-
-async fn wait_for_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-
-    #[cfg(unix)]
-    {
-        let mut terminate = match tokio::signal::unix::signal(
-            tokio::signal::unix::SignalKind::terminate(),
-        ) {
-            Ok(signal) => signal,
-            Err(error) => {
-                tracing::warn!(%error, "Cannot listen for SIGTERM; only SIGINT stops the server");
-                let _ = interrupt.await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
 }
