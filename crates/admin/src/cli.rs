@@ -10,7 +10,7 @@ use zconnect_config::LoadOptions;
 
 use crate::logging::{LogFormat, LogSettings};
 use crate::options::ServerOptions;
-use crate::units::{parse_duration, parse_size};
+use crate::units::{parse_duration, parse_positive_duration, parse_positive_size};
 use crate::{check, encode, server};
 
 #[derive(Debug, Parser)]
@@ -73,15 +73,15 @@ pub struct RunArgs {
     pub log_level: String,
 
     /// Largest API requester call body accepted, in bytes or with a unit (KiB, MiB, GiB); larger gets 413.
-    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_positive_size)]
     pub max_request_body: u64,
 
     /// Largest request body kept in memory so that a call rejected with 401 can be sent again, in bytes or with a unit.
-    #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "8MiB", value_parser = parse_positive_size)]
     pub max_buffered_body: u64,
 
     /// Largest .ara archive accepted, in bytes or with a unit.
-    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_positive_size)]
     pub max_archive_size: u64,
 
     /// Most OAuth access tokens kept in the token cache, in cache entries.
@@ -97,7 +97,7 @@ pub struct RunArgs {
     pub shutdown_timeout: Duration,
 
     /// Longest time a client may take to send the request line and headers before its connection is closed, e.g. 30s.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_positive_duration)]
     pub header_read_timeout: Duration,
 }
 
@@ -263,6 +263,32 @@ mod tests {
         assert_eq!(args.reload_quiet_period, Duration::from_millis(100));
         assert_eq!(args.shutdown_timeout, Duration::from_secs(2));
         assert_eq!(args.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn run_size_options_reject_zero() {
+        for option in [
+            "--max-request-body",
+            "--max-buffered-body",
+            "--max-archive-size",
+        ] {
+            let error = Cli::try_parse_from(["zconnect", "run", option, "0"])
+                .err()
+                .unwrap_or_else(|| panic!("{option} 0 was accepted"));
+            assert!(
+                error.to_string().contains("at least 1 byte"),
+                "{option}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn run_header_read_timeout_rejects_zero() {
+        let Err(error) = Cli::try_parse_from(["zconnect", "run", "--header-read-timeout", "0s"])
+        else {
+            panic!("--header-read-timeout 0s was accepted");
+        };
+        assert!(error.to_string().contains("above zero"), "{error}");
     }
 
     #[test]

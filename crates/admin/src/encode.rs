@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::Encoding;
 
 /// Prints the encoded password. Without an argument the password is the first
-/// line of standard input, without its line ending.
+/// line of standard input, without its line ending. An empty password exits 2.
 pub fn run(encoding: Encoding, password: Option<String>) -> ExitCode {
     let password = match password {
         Some(password) => password,
@@ -20,6 +20,14 @@ pub fn run(encoding: Encoding, password: Option<String>) -> ExitCode {
             }
         },
     };
+
+    // Encoding nothing would print a bare `{xor}` that looks like a result.
+    if password.is_empty() {
+        eprintln!(
+            "zconnect encode: no password given: pass it as an argument or on the first line of standard input"
+        );
+        return ExitCode::from(2);
+    }
 
     let encoded = match encoding {
         Encoding::Xor => zconnect_config::values::encode_xor(&password),

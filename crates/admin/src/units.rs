@@ -32,6 +32,30 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("invalid size {text:?}: too large"))
 }
 
+/// Parses a byte size that must be above zero: a limit of 0 bytes would
+/// reject everything it limits.
+pub fn parse_positive_size(text: &str) -> Result<u64, String> {
+    match parse_size(text)? {
+        0 => Err(format!(
+            "invalid size {:?}: it must be at least 1 byte, e.g. 64MiB",
+            text.trim()
+        )),
+        size => Ok(size),
+    }
+}
+
+/// Parses a duration that must be above zero.
+pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() {
+        return Err(format!(
+            "invalid duration {:?}: it must be above zero, e.g. 30s",
+            text.trim()
+        ));
+    }
+    Ok(duration)
+}
+
 /// Parses a duration: one or more `<integer><unit>` parts with units `d`, `h`,
 /// `m`, `s`, `ms` (`1m30s`, `250ms`), or a bare integer of milliseconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -123,6 +123,20 @@ fn encode_reads_standard_input() {
 }
 
 #[test]
+fn encode_with_empty_standard_input_exits_2() {
+    let output = zconnect()
+        .arg("encode")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run encode");
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "nothing is printed as a result");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no password given"), "{stderr}");
+}
+
+#[test]
 fn run_with_unreadable_configuration_exits_1() {
     let dir = tempfile::tempdir().expect("empty directory");
     let output = zconnect()
