@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{editor_save, server_xml, TestServer};
+use common::{editor_save, plain_requester, server_xml, TestServer};
 
 #[tokio::test]
 async fn bootstrap_properties_change_waits_for_restart() {
@@ -35,5 +35,33 @@ async fn bootstrap_properties_change_waits_for_restart() {
         vec!["one"],
         "the reload used the bootstrap values of the start"
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn file_added_to_included_folder_is_loaded() {
+    let dir = tempfile::tempdir().expect("server directory");
+    std::fs::create_dir(dir.path().join("conf.d")).expect("create conf.d");
+    std::fs::write(
+        dir.path().join("conf.d").join("one.xml"),
+        format!("<server>\n{}\n</server>\n", plain_requester("one")),
+    )
+    .expect("write conf.d/one.xml");
+    std::fs::write(
+        dir.path().join("server.xml"),
+        server_xml("  <include location=\"conf.d/\"/>"),
+    )
+    .expect("write server.xml");
+    let server = TestServer::start_in(dir, |_| {}).await;
+    assert_eq!(server.requester_names().await, vec!["one"]);
+
+    std::fs::write(
+        server.path("conf.d").join("two.xml"),
+        format!("<server>\n{}\n</server>\n", plain_requester("two")),
+    )
+    .expect("write conf.d/two.xml");
+    server.wait_for_generation(2).await;
+
+    assert_eq!(server.requester_names().await, vec!["one", "two"]);
     server.stop().await;
 }

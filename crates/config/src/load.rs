@@ -96,6 +96,9 @@ pub struct Loaded {
     pub bootstrap: BTreeMap<String, String>,
     /// A redacted copy of each configuration file parsed; see [`Loaded::source_text`].
     pub redacted: RedactedSources,
+    /// Every file and folder looked at, including included folders and
+    /// missing optional files, so a watcher sees a file added to a folder.
+    pub attempted: Vec<PathBuf>,
 }
 
 impl fmt::Debug for Loaded {
@@ -107,6 +110,7 @@ impl fmt::Debug for Loaded {
             .field("sources", &self.sources)
             .field("bootstrap", &self.bootstrap.keys())
             .field("redacted", &self.redacted)
+            .field("attempted", &self.attempted)
             .finish()
     }
 }
@@ -194,5 +198,6 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadFailure> {
         sources: outcome.sources,
         bootstrap: outcome.variables.bootstrap_properties().clone(),
         redacted: outcome.redacted,
+        attempted: outcome.attempted,
     })
 }

@@ -256,6 +256,7 @@ async fn apply_loaded(
         .sources
         .iter()
         .map(|source| source.path.clone())
+        .chain(loaded.attempted.iter().cloned())
         .collect();
 
     if same_content(&running.loaded.sources, &loaded.sources) {

@@ -276,8 +276,9 @@ async fn fingerprint(state: &AppState, set: &WatchedSet) -> Fingerprint {
         .unwrap_or_default()
 }
 
-/// The union of the running configuration's files, the last attempt's files,
-/// the main file and the configDropins folders.
+/// The union of the running configuration's files and folders, the last
+/// attempt's, the main file and the configDropins folders. Included folders
+/// are watched as folders, so that a file added to one is seen.
 async fn watched_set(state: &Arc<AppState>, last_attempt: &[PathBuf]) -> WatchedSet {
     let (state, last_attempt) = (state.clone(), last_attempt.to_vec());
     off_runtime(move || watched_set_now(&state, &last_attempt))
@@ -289,13 +290,16 @@ fn watched_set_now(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
     let snapshot = state.snapshot.load();
     let main = main_file(&state.options.config_path);
 
-    let mut files: BTreeSet<PathBuf> = snapshot
+    let mut paths: BTreeSet<PathBuf> = snapshot
         .loaded
         .sources
         .iter()
         .map(|source| source.path.clone())
         .collect();
-    files.extend(last_attempt.iter().cloned());
+    paths.extend(snapshot.loaded.attempted.iter().cloned());
+    paths.extend(last_attempt.iter().cloned());
+    let (included_folders, mut files): (BTreeSet<PathBuf>, BTreeSet<PathBuf>) =
+        paths.into_iter().partition(|path| path.is_dir());
     files.insert(main.clone());
 
     let server_dir = main
@@ -303,7 +307,8 @@ fn watched_set_now(state: &AppState, last_attempt: &[PathBuf]) -> WatchedSet {
         .map(PathBuf::from)
         .unwrap_or_else(|| snapshot.loaded.config.server_dir.clone());
     let dropins = server_dir.join("configDropins");
-    let folders = BTreeSet::from([dropins.join("defaults"), dropins.join("overrides")]);
+    let mut folders = BTreeSet::from([dropins.join("defaults"), dropins.join("overrides")]);
+    folders.extend(included_folders);
 
     WatchedSet { files, folders }
 }

@@ -127,6 +127,7 @@ mod tests {
                 sources: Vec::new(),
                 bootstrap: Default::default(),
                 redacted: Default::default(),
+                attempted: Vec::new(),
             },
             client: Arc::new(client),
             kept_elements: Vec::new(),
