@@ -1,7 +1,8 @@
 //! Reload under load, as a benchmark: 1,000 saves of `server.xml` at 10 per
 //! second while a client sends API requester calls to the sandbox. It counts
 //! failed calls and measures the time from the end of each file write to the
-//! new generation being visible at `GET /zosConnect/config/status`.
+//! new generation being visible at `GET /zosConnect/config/status`, with the
+//! default quiet period of `zconnect run`.
 //!
 //! Ignored by default because it runs for about 100 seconds:
 //! `cargo test --release -p zconnect-tests --test reload_bench -- --ignored --nocapture`.
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{oauth_requester_named, server_xml, TestServer};
+use zconnect_admin::options::DEFAULT_RELOAD_QUIET_PERIOD;
 use zconnect_sandbox::Sandbox;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,7 +34,11 @@ async fn reload_under_load_benchmark() {
             oauth_requester_named("pets_1.0.0", "conn", &sandbox, 3)
         ))
     };
-    let server = TestServer::start(&content(0)).await;
+    // The default quiet period, as `zconnect run` uses it.
+    let server = TestServer::start_with(&content(0), |options| {
+        options.reload_quiet_period = DEFAULT_RELOAD_QUIET_PERIOD;
+    })
+    .await;
     let url = server.url("/apiRequesters/pets_1.0.0/pets");
 
     let running = Arc::new(AtomicBool::new(true));
