@@ -36,7 +36,7 @@ async fn unauthenticated_status(server: &TestServer, path: &str) -> (u16, Option
 }
 
 #[tokio::test]
-async fn unauthenticated_caller_cannot_tell_missing_from_stopped() {
+async fn missing_and_stopped_both_answer_401() {
     let server = TestServer::start(&callers_must_authenticate()).await;
 
     let missing = unauthenticated_status(&server, "/apiRequesters/absent/pets").await;
@@ -49,7 +49,7 @@ async fn unauthenticated_caller_cannot_tell_missing_from_stopped() {
 }
 
 #[tokio::test]
-async fn unknown_requester_call_is_counted_without_its_name() {
+async fn unknown_requester_call_is_counted() {
     let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
 
     let (status, _) = unauthenticated_status(&server, "/apiRequesters/absent/pets").await;
@@ -83,7 +83,7 @@ async fn stopped_requester_call_is_counted() {
 }
 
 #[tokio::test]
-async fn every_requester_path_answers_with_return_code() {
+async fn requester_paths_carry_return_code() {
     let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
 
     for path in [

@@ -8,7 +8,7 @@ use common::{plain_requester, server_xml, TestServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
-async fn partial_headers_are_cut_off_after_header_read_timeout() {
+async fn partial_headers_close_connection() {
     let server = TestServer::start_with(&server_xml(&plain_requester("one")), |options| {
         options.header_read_timeout = Duration::from_millis(300);
     })

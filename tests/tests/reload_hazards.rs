@@ -63,7 +63,7 @@ async fn health_status(server: &TestServer) -> u16 {
 }
 
 #[test]
-fn fifo_in_place_of_server_xml_is_rejected_and_server_keeps_answering() {
+fn fifo_server_xml_keeps_server_answering() {
     run_bounded(|| async {
         let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
 
@@ -87,7 +87,7 @@ fn fifo_in_place_of_server_xml_is_rejected_and_server_keeps_answering() {
 }
 
 #[test]
-fn endless_device_include_does_not_stop_later_fixes() {
+fn device_include_allows_later_fixes() {
     run_bounded(|| async {
         let server = TestServer::start(&server_xml(&plain_requester("one"))).await;
 

@@ -6,7 +6,7 @@ mod common;
 use common::{editor_save, plain_requester, server_xml, TestServer};
 
 #[tokio::test]
-async fn bootstrap_properties_change_waits_for_restart() {
+async fn bootstrap_change_waits_for_restart() {
     let dir = tempfile::tempdir().expect("server directory");
     std::fs::write(
         dir.path().join("bootstrap.properties"),
@@ -39,7 +39,7 @@ async fn bootstrap_properties_change_waits_for_restart() {
 }
 
 #[tokio::test]
-async fn file_added_to_included_folder_is_loaded() {
+async fn included_folder_new_file_loads() {
     let dir = tempfile::tempdir().expect("server directory");
     std::fs::create_dir(dir.path().join("conf.d")).expect("create conf.d");
     std::fs::write(
