@@ -1,5 +1,5 @@
-//! The log lines of `zconnect run` as an operator reads them on stderr when
-//! it is not a terminal (a pipe, a file, a container log).
+//! `zconnect run` as an operator sees it: its log lines on stderr when it is
+//! not a terminal (a pipe, a file, a container log), and how it stops.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 /// Longest wait for one expected log line.
 const LINE_WAIT: Duration = Duration::from_secs(20);
+/// Longest wait for the process to exit after SIGTERM.
+const EXIT_WAIT: Duration = Duration::from_secs(20);
 
 const VALID: &str = r#"<server>
   <config monitorInterval="50ms"/>
@@ -65,7 +67,8 @@ impl Running {
         }
     }
 
-    /// Stops the server with SIGTERM and returns every line it wrote.
+    /// Stops the server with SIGTERM and returns every line it wrote; fails
+    /// when it has not exited with 0 within [`EXIT_WAIT`].
     fn stop(mut self) -> Vec<String> {
         let killed = Command::new("kill")
             .arg("-TERM")
@@ -73,9 +76,34 @@ impl Running {
             .status()
             .expect("send SIGTERM");
         assert!(killed.success());
-        let _ = self.child.wait();
-        self.seen.extend(self.lines.try_iter());
-        self.seen
+
+        let deadline = Instant::now() + EXIT_WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for zconnect") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("zconnect did not stop within {EXIT_WAIT:?} of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "exit code after SIGTERM");
+
+        let rest: Vec<String> = self.lines.try_iter().collect();
+        self.seen.extend(rest);
+        std::mem::take(&mut self.seen)
+    }
+}
+
+impl Drop for Running {
+    /// Kills a server that a failed test left running.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -128,4 +156,22 @@ fn piped_logs_have_no_colours() {
         coloured.is_empty(),
         "lines with escape codes: {coloured:#?}"
     );
+}
+
+#[test]
+fn fifo_server_xml_still_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("server directory");
+    std::fs::write(dir.path().join("server.xml"), VALID).expect("write server.xml");
+    let mut server = Running::start(dir.path());
+    server.wait_for("ZCN8705I");
+
+    std::fs::remove_file(dir.path().join("server.xml")).expect("remove server.xml");
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("server.xml"))
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    server.wait_for("ZCN8701E");
+
+    server.stop();
 }
