@@ -4,13 +4,14 @@
 //! The archive folder is scanned and combined with server.xml as the server
 //! would do it, so an invalid archive or a requester conflict is reported too.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use zconnect_config::archive::ArchiveLimits;
-use zconnect_config::diagnostics::{render_json, render_text};
+use zconnect_config::diagnostics::{render_json, render_text_indexed, SourceLines};
 use zconnect_config::sources::RedactedSources;
 use zconnect_config::{Diagnostic, LoadOptions, SourceFile};
 
@@ -83,12 +84,15 @@ pub fn write_text_with_sources(
     diagnostics: &[Diagnostic],
     redacted: &RedactedSources,
 ) -> std::io::Result<()> {
+    let mut indexed: HashMap<&Path, Option<SourceLines<'_>>> = HashMap::new();
     for diagnostic in diagnostics {
-        let source = diagnostic
-            .location
-            .as_ref()
-            .and_then(|location| redacted.get(&location.file));
-        writeln!(out, "{}", render_text(diagnostic, source))?;
+        let source = diagnostic.location.as_ref().and_then(|location| {
+            indexed
+                .entry(location.file.as_path())
+                .or_insert_with(|| redacted.get(&location.file).map(SourceLines::new))
+                .as_ref()
+        });
+        writeln!(out, "{}", render_text_indexed(diagnostic, source))?;
     }
     Ok(())
 }

@@ -17,12 +17,31 @@ pub(super) struct Excerpt {
     pub caret: usize,
 }
 
-/// Builds the excerpt of `line` for a 1-based character `column`.
-pub(super) fn excerpt(line: &str, column: u32) -> Excerpt {
-    let chars: Vec<char> = line.chars().collect();
-    let target = (column.saturating_sub(1) as usize).min(chars.len());
+/// Characters of an ASCII line read on each side of the window, so that an
+/// attribute whose value reaches into the window is still recognised.
+const MASK_CONTEXT: usize = 200;
+
+/// Builds the excerpt of `line` for a 1-based character `column`. On an
+/// ASCII line (`ascii`), where characters are bytes, only the window and
+/// [`MASK_CONTEXT`] around it are read, so a long line costs no more than a
+/// short one.
+pub(super) fn excerpt(line: &str, ascii: bool, column: u32) -> Excerpt {
+    let column = column.saturating_sub(1) as usize;
+    let (piece, target, cut_before, cut_after) = if ascii {
+        let target = column.min(line.len());
+        let from = target.saturating_sub(CONTEXT_BEFORE + MASK_CONTEXT);
+        let to = target
+            .saturating_add(MAX_WIDTH + MASK_CONTEXT)
+            .min(line.len());
+        (&line[from..to], target - from, from > 0, to < line.len())
+    } else {
+        (line, column, false, false)
+    };
+
+    let chars: Vec<char> = piece.chars().collect();
+    let target = target.min(chars.len());
     let (masked, caret) = mask_secret_values(&chars, target);
-    window(&masked, caret)
+    window(&masked, caret, cut_before, cut_after)
 }
 
 /// Replaces the quoted value of every attribute whose name looks like a secret
@@ -121,9 +140,10 @@ fn skip_spaces(chars: &[char], mut index: usize) -> usize {
 }
 
 /// Cuts `chars` to at most `MAX_WIDTH` characters around `caret`, marking cut
-/// ends with `...`.
-fn window(chars: &[char], caret: usize) -> Excerpt {
-    if chars.len() <= MAX_WIDTH {
+/// ends with `...`. `cut_before` and `cut_after` tell that `chars` is itself
+/// a piece of a longer line.
+fn window(chars: &[char], caret: usize, cut_before: bool, cut_after: bool) -> Excerpt {
+    if chars.len() <= MAX_WIDTH && !cut_before && !cut_after {
         return Excerpt {
             text: chars.iter().collect(),
             caret,
@@ -136,12 +156,12 @@ fn window(chars: &[char], caret: usize) -> Excerpt {
 
     let mut text = String::new();
     let mut caret_in_text = caret - start;
-    if start > 0 {
+    if start > 0 || cut_before {
         text.push_str("...");
         caret_in_text += 3;
     }
     text.extend(&chars[start..end]);
-    if end < chars.len() {
+    if end < chars.len() || cut_after {
         text.push_str("...");
     }
     Excerpt {
@@ -156,14 +176,14 @@ mod tests {
 
     #[test]
     fn excerpt_masks_password_attribute() {
-        let shown = excerpt(r#"<authData id="a" user="u" password="hunter2"/>"#, 1);
+        let shown = excerpt(r#"<authData id="a" user="u" password="hunter2"/>"#, true, 1);
         assert_eq!(shown.text, r#"<authData id="a" user="u" password="****"/>"#);
         assert_eq!(shown.caret, 0);
     }
 
     #[test]
     fn excerpt_masks_variable_value() {
-        let shown = excerpt(r#"<variable name="pw" value="hunter2"/>"#, 1);
+        let shown = excerpt(r#"<variable name="pw" value="hunter2"/>"#, true, 1);
         assert!(!shown.text.contains("hunter2"));
     }
 
@@ -171,7 +191,7 @@ mod tests {
     fn excerpt_keeps_caret_after_masked_value() {
         let line = r#"<a password="longsecretvalue" port="x"/>"#;
         let column = line.find("port").unwrap() as u32 + 1;
-        let shown = excerpt(line, column);
+        let shown = excerpt(line, true, column);
         assert_eq!(&shown.text[shown.caret..shown.caret + 4], "port");
     }
 
@@ -179,7 +199,7 @@ mod tests {
     fn excerpt_caret_inside_masked_value_points_at_mask() {
         let line = r#"<a password="secret"/>"#;
         let column = line.find("ecret").unwrap() as u32 + 1;
-        let shown = excerpt(line, column);
+        let shown = excerpt(line, true, column);
         assert_eq!(&shown.text[shown.caret..shown.caret + 4], "****");
     }
 
@@ -187,7 +207,7 @@ mod tests {
     fn excerpt_cuts_long_line_around_column() {
         let line = format!("{}<b port=\"x\"/>{}", "a".repeat(300), "c".repeat(300));
         let column = 301;
-        let shown = excerpt(&line, column);
+        let shown = excerpt(&line, true, column);
         assert!(shown.text.starts_with("..."));
         assert!(shown.text.ends_with("..."));
         assert!(shown.text.chars().count() <= 126);
@@ -197,15 +217,27 @@ mod tests {
     #[test]
     fn excerpt_keeps_settings_about_tokens() {
         let line = r#"<o tokenRetryCheckLevel="2" credentialLocation="body" clientSecret="s"/>"#;
-        let shown = excerpt(line, 1);
+        let shown = excerpt(line, true, 1);
         assert!(shown.text.contains(r#"tokenRetryCheckLevel="2""#));
         assert!(shown.text.contains(r#"credentialLocation="body""#));
         assert!(shown.text.contains(r#"clientSecret="****""#));
     }
 
     #[test]
+    fn excerpt_of_an_ascii_window_matches_the_whole_line() {
+        let element = r#"<a id="x" password="hunter2" port="p"/>"#;
+        let line = element.repeat(300);
+        for column in [1, 41, 5000, 11_990, 12_000] {
+            let windowed = excerpt(&line, true, column);
+            let whole = excerpt(&line, false, column);
+            assert_eq!(windowed, whole, "column {column}");
+            assert!(!windowed.text.contains("hunter2"), "column {column}");
+        }
+    }
+
+    #[test]
     fn excerpt_keeps_short_line_whole() {
-        let shown = excerpt("<server/>", 2);
+        let shown = excerpt("<server/>", true, 2);
         assert_eq!(shown.text, "<server/>");
         assert_eq!(shown.caret, 1);
     }

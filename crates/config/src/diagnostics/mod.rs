@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use catalog::MessageDef;
-pub use render::{render_json, render_text};
+pub use render::{render_json, render_text, render_text_indexed, SourceLines};
 
 /// How serious a diagnostic is. Any `Error` makes `zconnect check` exit 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,11 +5,50 @@ use std::fmt::Write;
 use super::excerpt::excerpt;
 use super::Diagnostic;
 
+/// The lines of one source text, indexed once so that the excerpt of each
+/// diagnostic costs only its window, however long the file or the line.
+#[derive(Debug)]
+pub struct SourceLines<'s> {
+    text: &'s str,
+    /// The byte range of each line, without its line ending, and whether it
+    /// is ASCII only.
+    lines: Vec<(usize, usize, bool)>,
+}
+
+impl<'s> SourceLines<'s> {
+    /// Indexes `text`; a line ends at `\n`, and a `\r` before it is dropped.
+    pub fn new(text: &'s str) -> Self {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.strip_suffix('\n').unwrap_or(line);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            lines.push((start, start + content.len(), content.is_ascii()));
+            start += line.len();
+        }
+        SourceLines { text, lines }
+    }
+
+    /// The 1-based line `number`, and whether it is ASCII only.
+    fn line(&self, number: u32) -> Option<(&'s str, bool)> {
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        let &(start, end, ascii) = self.lines.get(index)?;
+        Some((self.text.get(start..end)?, ascii))
+    }
+}
+
 /// Renders a diagnostic as text: `file:line:col: severity ID message`, then,
 /// when `source` contains the file's content, the source line with a caret under
 /// the column, secret values masked and long lines cut around the column.
 /// Without a location the first line is `severity ID message`.
 pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
+    let lines = source.map(SourceLines::new);
+    render_text_indexed(diagnostic, lines.as_ref())
+}
+
+/// Renders a diagnostic as [`render_text`] does, from a source indexed once
+/// for all the diagnostics of one file.
+pub fn render_text_indexed(diagnostic: &Diagnostic, source: Option<&SourceLines<'_>>) -> String {
     let mut text = String::new();
     if let Some(location) = &diagnostic.location {
         let _ = write!(text, "{location}: ");
@@ -25,11 +64,11 @@ pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
     let Some(location) = &diagnostic.location else {
         return text;
     };
-    let Some(line) = source.and_then(|source| source_line(source, location.line)) else {
+    let Some((line, ascii)) = source.and_then(|source| source.line(location.line)) else {
         return text;
     };
 
-    let shown = excerpt(line, location.column);
+    let shown = excerpt(line, ascii, location.column);
     let number = location.line.to_string();
     let gutter = " ".repeat(number.len());
     // Keep tabs in the padding so the caret lines up however tabs are shown.
@@ -41,15 +80,6 @@ pub fn render_text(diagnostic: &Diagnostic, source: Option<&str>) -> String {
         .collect();
     let _ = write!(text, "\n{number} | {}\n{gutter} | {padding}^", shown.text);
     text
-}
-
-/// Returns the 1-based line of `source`, without its line ending.
-fn source_line(source: &str, line: u32) -> Option<&str> {
-    let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    source
-        .lines()
-        .nth(index)
-        .map(|text| text.strip_suffix('\r').unwrap_or(text))
 }
 
 /// Renders a diagnostic as the JSON object of `zconnect check --format json`.
