@@ -15,6 +15,14 @@ use crate::model::{
 };
 use crate::tree::MergedElement;
 
+/// The archive folder under the server directory when no
+/// `zosconnect_apiRequesters` element is written, as the schema default.
+const DEFAULT_LOCATION: &str = "resources/zosconnect/apiRequesters";
+
+/// The archive polling rate when no `zosconnect_apiRequesters` element is
+/// written, as the schema default.
+const DEFAULT_POLLING_RATE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Returns the `connectionRef` application property of a `webApplication`
 /// and where its value was written; the last one wins.
 pub(crate) fn connection_property(element: &MergedElement) -> Option<(String, Location)> {
@@ -131,7 +139,10 @@ pub(crate) fn build(
     let container = elements
         .iter()
         .find(|element| element.kind() == "zosconnect_apiRequesters" && element.valid);
+    // Without the element, the folder and polling rate are the spec defaults.
     let mut result = ApiRequesters {
+        location: server_dir.join(DEFAULT_LOCATION),
+        polling_rate: DEFAULT_POLLING_RATE,
         defaults: manager_level.clone(),
         ..ApiRequesters::default()
     };

@@ -48,7 +48,10 @@ pub struct ReadOutcome {
 /// includes is missing, unreadable or not well-formed; a broken dropin only
 /// drops that dropin.
 pub fn read_configuration(path: &Path, options: &LoadOptions) -> Result<ReadOutcome, LoadFailure> {
-    let (server_xml, server_dir) = locate(path);
+    // Every path of the load starts from an absolute server directory, so a
+    // relative one is never joined to itself (`srv/srv/resources`) later.
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let (server_xml, server_dir) = locate(&path);
     let mut files = FileReader::new(options.limits);
     let mut diagnostics = Vec::new();
 
