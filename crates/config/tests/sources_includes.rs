@@ -242,3 +242,75 @@ fn include_invalid_on_conflict_warns_and_merges() {
         Some("p")
     );
 }
+
+#[test]
+fn include_every_missing_file_is_reported() {
+    let server = ServerDir::new();
+    server.write(
+        "server.xml",
+        "<server>\n<include location=\"gone1.xml\"/>\n<include location=\"gone2.xml\"/>\n</server>",
+    );
+
+    let failure = server.read_err();
+
+    let errors = with_id(&failure.diagnostics, "ZCN0090E");
+    assert_eq!(errors.len(), 2, "{:#?}", failure.diagnostics);
+    assert!(errors[0].message.contains("gone1.xml"));
+    assert!(errors[1].message.contains("gone2.xml"));
+}
+
+#[test]
+fn include_empty_location_is_a_missing_location_at_its_line() {
+    let server = ServerDir::new();
+    server.write(
+        "server.xml",
+        "<server>\n\n<include location=\"\"/>\n</server>",
+    );
+
+    let outcome = server.read_ok();
+
+    let errors = with_id(&outcome.diagnostics, "ZCN0089E");
+    assert_eq!(errors.len(), 1, "{:#?}", outcome.diagnostics);
+    assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(3));
+    assert!(with_id(&outcome.diagnostics, "ZCN0090E").is_empty());
+}
+
+#[test]
+fn include_location_empty_after_expansion_is_a_missing_location() {
+    let server = ServerDir::new();
+    server.write(
+        "server.xml",
+        "<server><variable name=\"none\" value=\"\"/><include location=\"${none}\"/></server>",
+    );
+
+    let outcome = server.read_ok();
+
+    assert_eq!(with_id(&outcome.diagnostics, "ZCN0089E").len(), 1);
+    assert!(with_id(&outcome.diagnostics, "ZCN0090E").is_empty());
+}
+
+#[test]
+fn file_count_limit_is_reported_once() {
+    let server = ServerDir::new();
+    server.write("server.xml", "<server/>");
+    for index in 0..6 {
+        server.write(
+            &format!("configDropins/overrides/d{index}.xml"),
+            "<server/>",
+        );
+    }
+    let options = LoadOptions {
+        limits: Limits {
+            max_files: 3,
+            ..Limits::default()
+        },
+        ..LoadOptions::default()
+    };
+
+    let outcome = server
+        .read_with(&options)
+        .expect("dropins never fail the load");
+
+    let limits = with_id(&outcome.diagnostics, "ZCN8005E");
+    assert_eq!(limits.len(), 1, "{:#?}", outcome.diagnostics);
+}

@@ -32,6 +32,9 @@ pub(crate) struct Walker {
     /// A redacted copy of each file parsed, for source excerpts.
     pub redacted: RedactedSources,
     reporter: ProblemReporter,
+    /// Whether the file count limit was reported; it is reported once,
+    /// not once per file left out.
+    file_limit_reported: bool,
 }
 
 impl Walker {
@@ -47,6 +50,7 @@ impl Walker {
             elements: Vec::new(),
             redacted: RedactedSources::default(),
             reporter: ProblemReporter::default(),
+            file_limit_reported: false,
         }
     }
 
@@ -78,7 +82,13 @@ impl Walker {
         };
         let bytes = match self.files.read(path) {
             Ok(bytes) => bytes,
+            Err(ReadError::TooManyFiles { .. }) if self.file_limit_reported => {
+                return Err(Rejected { unreadable: true });
+            }
             Err(error) => {
+                if matches!(error, ReadError::TooManyFiles { .. }) {
+                    self.file_limit_reported = true;
+                }
                 let definition = match error {
                     ReadError::TooLarge { .. } | ReadError::TooManyFiles { .. } => {
                         &catalog::LIMIT_EXCEEDED
@@ -112,10 +122,17 @@ impl Walker {
             self.redacted.insert(path, text);
         }
 
+        // Every include is tried, so that all the broken ones are reported
+        // at once; the first rejection then rejects the document.
+        let mut rejected = None;
         let context = Arc::new(context);
         for element in document.root.children {
             match element.name.as_str() {
-                "include" => self.include(&element, &context)?,
+                "include" => {
+                    if let Err(rejection) = self.include(&element, &context) {
+                        rejected.get_or_insert(rejection);
+                    }
+                }
                 "variable" => {
                     define_from_element(&element, &mut self.variables, &mut self.diagnostics)
                 }
@@ -135,7 +152,10 @@ impl Walker {
                 }),
             }
         }
-        Ok(())
+        match rejected {
+            Some(rejection) => Err(rejection),
+            None => Ok(()),
+        }
     }
 
     /// Expands one `<include>`: a file, or every `*.xml` file of a folder when
@@ -148,9 +168,15 @@ impl Walker {
         let file = include.location.file.display().to_string();
         let line = include.location.line;
 
-        let Some(location) = include.attribute("location") else {
+        let written = include.attribute("location");
+        let Some(location) = written.filter(|location| !location.value.trim().is_empty()) else {
+            let problem = if written.is_some() {
+                "an empty location attribute"
+            } else {
+                "no location attribute"
+            };
             let message = format!(
-                "The <include> element on line {line} of {file} has no location attribute; add \
+                "The <include> element on line {line} of {file} has {problem}; add \
                  location=\"file.xml\"."
             );
             let diagnostic = Diagnostic::new(&catalog::INCLUDE_LOCATION_MISSING, message)
@@ -177,6 +203,15 @@ impl Walker {
         );
         let target = expansion.text.trim().to_string();
         let at = location.value_location.clone();
+        if target.is_empty() {
+            let message = format!(
+                "The <include> element on line {line} of {file} has a location that is empty once \
+                 variables are expanded; define the variables it uses or write the file name."
+            );
+            self.diagnostics
+                .push(Diagnostic::new(&catalog::INCLUDE_LOCATION_MISSING, message).at(at));
+            return Ok(());
+        }
 
         let lower = target.to_ascii_lowercase();
         if lower.starts_with("http:") || lower.starts_with("https:") {
