@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use zconnect_config::archive::ArchiveLimits;
 use zconnect_config::diagnostics::{render_json, render_text_indexed, SourceLines};
 use zconnect_config::sources::RedactedSources;
+use zconnect_config::diagnostics::Severity;
 use zconnect_config::{Diagnostic, LoadOptions, SourceFile};
 
 use crate::archives::Requesters;
@@ -98,9 +99,30 @@ pub fn write_text_with_sources(
 }
 
 fn write_summary(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let others = diagnostics.len() - errors;
-    writeln!(out, "{errors} error(s), {others} warning(s) and info(s)")
+    writeln!(out, "{}", summary(diagnostics))
+}
+
+/// The last line of the text output: `1 error, 2 warnings, 1 info`.
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    let count = |severity: Severity| {
+        diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.severity() == severity)
+            .count()
+    };
+    let plural = |count: usize, word: &str| {
+        if count == 1 {
+            format!("{count} {word}")
+        } else {
+            format!("{count} {word}s")
+        }
+    };
+    format!(
+        "{}, {}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "info")
+    )
 }
 
 #[cfg(test)]
@@ -123,6 +145,23 @@ mod tests {
         let mut out = Vec::new();
         write_text_with_sources(&mut out, &diagnostics, &redacted).expect("write");
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    fn diagnostic(definition: &'static zconnect_config::diagnostics::MessageDef) -> Diagnostic {
+        Diagnostic::new(definition, "m")
+    }
+
+    #[test]
+    fn summary_counts_each_severity_with_plurals() {
+        use zconnect_config::diagnostics::catalog;
+        let diagnostics = [
+            diagnostic(&catalog::FILE_UNREADABLE),
+            diagnostic(&catalog::UNDEFINED_VARIABLE),
+            diagnostic(&catalog::UNDEFINED_VARIABLE),
+            diagnostic(&catalog::INCLUDE_OPTIONAL_MISSING),
+        ];
+        assert_eq!(summary(&diagnostics), "1 error, 2 warnings, 1 info");
+        assert_eq!(summary(&[]), "0 errors, 0 warnings, 0 infos");
     }
 
     #[test]
