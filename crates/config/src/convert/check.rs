@@ -314,6 +314,7 @@ fn check_children(
             .filter(|child| child.name == child_schema.name)
             .collect();
 
+        let written = !occurrences.is_empty();
         let instances = match child_schema.kind {
             ElementKind::Singleton => {
                 vec![merge_occurrences(&occurrences, child_schema.name, &source)]
@@ -326,12 +327,41 @@ fn check_children(
 
         for instance in instances {
             let path = child_path(&checked.path, &instance);
+            let first_new = diagnostics.len();
             let child = check_element(child_schema, &instance, path, paths, diagnostics);
+            if !written {
+                explain_unwritten(&checked.path, &child.path, &mut diagnostics[first_new..]);
+            }
             if !child.valid && child_schema.kind == ElementKind::Singleton {
                 checked.valid = false;
             }
             checked.children.push(child);
         }
+    }
+}
+
+/// Rewrites the missing-attribute errors of a nested singleton that is not
+/// written at all, so that they say the element is missing rather than
+/// blaming an attribute of an element the user never wrote.
+fn explain_unwritten(parent: &str, path: &str, diagnostics: &mut [Diagnostic]) {
+    let Some(name) = path.rsplit('/').next() else {
+        return;
+    };
+    for diagnostic in diagnostics {
+        let prefix = format!("The element {path} is missing the attribute ");
+        let Some(rest) = diagnostic.message.strip_prefix(&prefix) else {
+            continue;
+        };
+        let rest = rest.trim_end_matches(", so it is left out.");
+        let (attribute, condition) = match rest.split_once(", required when ") {
+            Some((attribute, condition)) => (attribute, format!(" (required when {condition})")),
+            None => (rest, String::new()),
+        };
+        let bare = attribute.trim_matches('`');
+        diagnostic.message = format!(
+            "The element {parent} has no <{name}> element, so {attribute} is missing{condition} \
+             and {path} is left out; add <{name} {bare}=\"...\"/> inside {parent}."
+        );
     }
 }
 
