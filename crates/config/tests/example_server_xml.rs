@@ -13,6 +13,14 @@ fn example_path() -> PathBuf {
 fn load_example() -> (tempfile::TempDir, Loaded) {
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::copy(example_path(), dir.path().join("server.xml")).expect("copy the example");
+    // The example's trust store, at the same place relative to server.xml.
+    let examples = dir.path().join("examples");
+    std::fs::create_dir(&examples).expect("create examples");
+    std::fs::copy(
+        example_path().with_file_name("examples/example-ca.pem"),
+        examples.join("example-ca.pem"),
+    )
+    .expect("copy the example CA");
     let mut options = LoadOptions::default();
     options.environment.insert(
         "PETSTORE_CLIENT_SECRET".to_owned(),

@@ -115,6 +115,10 @@ fn example(id: &str) -> Option<Example> {
             "server.xml",
             "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"https://127.0.0.1\" port=\"443\" sslCertsRef=\"s\"/>\n  <ssl id=\"s\" trustStoreRef=\"trust\"/>\n  <keyStore id=\"trust\" location=\"trust.jks\" type=\"JKS\"/>\n</server>\n",
         )]),
+        "ZCN8135E" => Load(&[(
+            "server.xml",
+            "<server>\n  <zosconnect_endpointConnection id=\"e\" host=\"https://127.0.0.1\" port=\"443\" sslCertsRef=\"s\"/>\n  <ssl id=\"s\" trustStoreRef=\"trust\"/>\n  <keyStore id=\"trust\" location=\"missing.pem\" type=\"PEM\"/>\n</server>\n",
+        )]),
         "ZCN8126I" => Load(&[(
             "server.xml",
             "<server>\n  <ssl id=\"s\" keyStoreRef=\"client\" clientKeyAlias=\"me\"/>\n  <keyStore id=\"client\" location=\"client.pem\" type=\"PEM\"/>\n</server>\n",

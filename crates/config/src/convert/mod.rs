@@ -94,7 +94,13 @@ pub fn convert(document: &MergedDocument, context: &ConvertContext<'_>) -> Conve
 
     rules::check_endpoints(&mut elements, &index, &mut diagnostics);
     edges.extend(rules::default_ssl_edges(&elements, default_ssl));
-    rules::check_key_stores(&mut elements, &edges, default_ssl, &mut diagnostics);
+    rules::check_key_stores(
+        &mut elements,
+        &edges,
+        default_ssl,
+        context.server_dir,
+        &mut diagnostics,
+    );
     rules::check_client_key_alias(&elements, &index, &mut diagnostics);
     rules::check_http_endpoints(&mut elements, &mut diagnostics);
     passwords::report_undecodable(&elements, &edges, &mut diagnostics);

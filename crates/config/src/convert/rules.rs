@@ -3,6 +3,7 @@
 //! and listeners.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use super::checked::{Checked, ElementRef};
 use super::references::{Edge, Index};
@@ -242,6 +243,7 @@ pub(crate) fn check_key_stores(
     elements: &mut [Checked],
     edges: &[Edge],
     default_ssl: Option<usize>,
+    server_dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut ssl_in_use: BTreeSet<usize> = BTreeSet::new();
@@ -316,7 +318,44 @@ pub(crate) fn check_key_stores(
                 .element(store.path.clone())
                 .attribute("type"),
             );
+            continue;
         }
+
+        let path = server_dir.join(&location);
+        if let Some(reason) = unreadable_file(&path) {
+            store.valid = false;
+            let message = format!(
+                "The element {} cannot be used: its file {} {reason}. Fix `location`, or create \
+                 the store there.",
+                store.path,
+                path.display()
+            );
+            diagnostics.push(
+                Diagnostic::new(&catalog::KEY_STORE_UNREADABLE, message)
+                    .at(store.location_of("location"))
+                    .element(store.path.clone())
+                    .attribute("location"),
+            );
+        }
+    }
+}
+
+/// Says why a key store file cannot be read, or `None` when it can. The
+/// type is checked through metadata first, so that a FIFO is never opened.
+fn unreadable_file(path: &Path) -> Option<String> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Some("does not exist".to_owned());
+        }
+        Err(error) => return Some(format!("cannot be read: {error}")),
+    };
+    if !metadata.is_file() {
+        return Some("is not a regular file".to_owned());
+    }
+    match std::fs::File::open(path) {
+        Ok(_) => None,
+        Err(error) => Some(format!("cannot be read: {error}")),
     }
 }
 

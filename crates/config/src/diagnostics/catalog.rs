@@ -87,6 +87,7 @@ catalog! {
     AUTHORIZATION_HEADER_CONFLICT = "ZCN8122E", Error, None, "An endpoint connection has basicAuthRef and a token that both need the Authorization header; the endpoint is left out.";
     ENDPOINT_SCHEME_CHOSEN = "ZCN8123I", Info, None, "An endpoint host has no scheme; zconnect chose http or https from sslCertsRef.";
     KEY_STORE_TYPE_UNSUPPORTED = "ZCN8124E", Error, None, "A key store in use is JKS, JCEKS or another type zconnect cannot read.";
+    KEY_STORE_UNREADABLE = "ZCN8135E", Error, None, "A key store in use names a file that does not exist, is not a regular file or cannot be read.";
     CLIENT_KEY_ALIAS_IGNORED = "ZCN8126I", Info, None, "clientKeyAlias names an entry of a PEM key store, which holds one key; it is ignored.";
     NO_ZOSCONNECT_FEATURE = "ZCN8127W", Warning, None, "zosconnect_* elements are configured but featureManager lists no z/OS Connect feature.";
     HTTP_ENDPOINT_UNUSED = "ZCN8128W", Warning, None, "An httpEndpoint other than defaultHttpEndpoint is configured; zconnect does not listen on it.";
