@@ -2,12 +2,15 @@
 //! arithmetic, and the bounds that keep a hostile value cheap.
 //!
 //! Two bounds keep `a="${b}${b}"`, `b="${c}${c}"`, ... from growing
-//! exponentially. The expanded text may not exceed the size limit; the check
-//! runs before each piece is appended, so nothing larger is ever allocated.
-//! And each variable is expanded once per nesting depth within one value: a
-//! second reference reuses the text, so the work grows with the number of
-//! variables, not with the number of paths through them, and a problem inside
-//! a variable is reported once, not once per path.
+//! exponentially. First, the expanded text may not exceed the size limit, and
+//! the check runs before each piece is appended.
+//! Second, each variable is expanded once per nesting depth within one value.
+//! A second reference reuses the text, so the work grows with the number of
+//! variables rather than with the paths through them. A problem inside a
+//! variable is therefore reported once.
+//!
+//! NOTE: the bound is per value. Many values that each reference one large
+//! variable can together still hold many times the limit.
 
 use std::collections::{BTreeSet, HashMap};
 
