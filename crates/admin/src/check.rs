@@ -11,9 +11,9 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use zconnect_config::archive::ArchiveLimits;
+use zconnect_config::diagnostics::Severity;
 use zconnect_config::diagnostics::{render_json, render_text_indexed, SourceLines};
 use zconnect_config::sources::RedactedSources;
-use zconnect_config::diagnostics::Severity;
 use zconnect_config::{Diagnostic, LoadOptions, SourceFile};
 
 use crate::archives::Requesters;

@@ -138,7 +138,14 @@ pub fn run_until_signal(options: ServerOptions) -> ExitCode {
             Ok(server) => server,
             Err(error) => {
                 let mut stderr = std::io::stderr().lock();
-                let _ = crate::check::write_text(&mut stderr, error.diagnostics());
+                let _ = match error.redacted_sources() {
+                    Some(redacted) => crate::check::write_text_with_sources(
+                        &mut stderr,
+                        error.diagnostics(),
+                        redacted,
+                    ),
+                    None => crate::check::write_text(&mut stderr, error.diagnostics()),
+                };
                 eprintln!("zconnect: the server did not start: {error}");
                 return ExitCode::from(1);
             }

@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use zconnect_config::archive::{scan_folder_with_limits, FolderScan};
 use zconnect_config::model::OnError;
+use zconnect_config::sources::RedactedSources;
 use zconnect_config::{Diagnostic, LoadFailure, Loaded, Severity, SourceFile};
 use zconnect_requester::{Client, SharedState};
 
@@ -41,6 +42,15 @@ impl StartError {
             StartError::Load(failure) => &failure.diagnostics,
             StartError::FailOnError(diagnostics) => diagnostics,
             StartError::Client(_) | StartError::Bind(_) => &[],
+        }
+    }
+
+    /// Returns the redacted file contents for source excerpts, when the load
+    /// kept them.
+    pub fn redacted_sources(&self) -> Option<&RedactedSources> {
+        match self {
+            StartError::Load(failure) => Some(&failure.redacted),
+            StartError::FailOnError(_) | StartError::Client(_) | StartError::Bind(_) => None,
         }
     }
 }

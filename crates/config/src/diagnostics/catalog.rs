@@ -131,7 +131,7 @@ catalog! {
     RELOAD_STARTED = "ZCN0016I", Info, Some("CWWKG0016I"), "A configuration reload starts, after a file change, a refresh request or a change in the archive folder.";
     RELOAD_APPLIED = "ZCN0017I", Info, Some("CWWKG0017I"), "A configuration reload was applied; the line lists the elements added, removed and changed.";
     RELOAD_UNCHANGED = "ZCN0018I", Info, Some("CWWKG0018I"), "A reload found every file and archive unchanged; nothing was replaced.";
-    RELOAD_REJECTED = "ZCN8701E", Error, None, "A reload was rejected (a syntax error, an error under onError=FAIL, or HTTP clients that cannot be built); the running configuration stays.";
+    RELOAD_REJECTED = "ZCN8701E", Error, None, "A reload was rejected (a file that cannot be read or is not well-formed, or an error under onError=FAIL); the running configuration stays.";
     RELOAD_PARTIAL = "ZCN8702W", Warning, None, "A reload was applied but the listener could not move to the new host or port; the old listener stays.";
     RELOAD_ELEMENT_KEPT = "ZCN8703W", Warning, None, "An element that became invalid in the changed files keeps its previous valid version.";
     WATCHER_FAILED = "ZCN8704E", Error, None, "The file watcher failed or cannot be created; changes are found by polling.";
