@@ -14,7 +14,7 @@ pub struct MessageDef {
     pub severity: Severity,
     /// The Liberty or z/OS Connect message with the same meaning, if any.
     pub equivalent: Option<&'static str>,
-    /// One line that says when the message is reported, for `docs/messages.md`.
+    /// One line that tells when the message is reported, for `docs/messages.md`.
     pub summary: &'static str,
 }
 
@@ -92,7 +92,7 @@ catalog! {
     NO_ZOSCONNECT_FEATURE = "ZCN8127W", Warning, None, "zosconnect_* elements are configured but featureManager lists no z/OS Connect feature.";
     HTTP_ENDPOINT_UNUSED = "ZCN8128W", Warning, None, "An httpEndpoint other than defaultHttpEndpoint is configured; zconnect does not listen on it.";
     HTTPS_NOT_SERVED = "ZCN8129I", Info, None, "httpsPort is written, but zconnect does not serve HTTPS yet.";
-    REQUIRE_AUTH_WITHOUT_REGISTRY = "ZCN8130W", Warning, None, "API requesters require authenticated callers but no basicRegistry is configured; calls are answered 401.";
+    REQUIRE_AUTH_WITHOUT_REGISTRY = "ZCN8130W", Warning, None, "API requesters require authenticated callers but no basicRegistry is configured; zconnect returns 401 to calls.";
     REQUIRE_SECURE_NOT_MET = "ZCN8131W", Warning, None, "requireSecure is in force, but zconnect serves HTTP only; calls are accepted over HTTP.";
     REQUESTER_NAME_CONFLICT = "ZCN8132E", Error, None, "Two API requesters of different origins have the same name; the later one is left out.";
     REQUESTERS_FOLDER_MISSING = "ZCN8133I", Info, None, "The folder of API requester archives does not exist.";
@@ -102,30 +102,30 @@ catalog! {
     ARCHIVE_FOLDER_UNREADABLE = "ZCN8600E", Error, None, "The API requester archive folder exists but cannot be listed, or is not a folder; no archive is loaded from it.";
     ARCHIVE_INVALID = "ZCN8601E", Error, None, "An API requester archive cannot be read or is invalid (not a zip, no package.xml, wrong packageType, malformed package.xml, missing or invalid API document, over a size limit); the other archives still load.";
     ARCHIVE_DUPLICATE_NAME = "ZCN8602E", Error, None, "Two archives declare the same API requester name; the later by file name is rejected.";
-    REQUESTER_CONNECTION_MISSING = "ZCN8603W", Warning, None, "An API requester has no endpoint connection from its archive or server.xml; it is listed but its calls are answered 503.";
-    REQUESTER_CONNECTION_UNKNOWN = "ZCN8604E", Error, None, "The connectionRef of an API requester archive names no zosconnect_endpointConnection; the requester is listed but its calls are answered 503.";
-    OPERATION_NOT_DEFINED = "ZCN1132E", Error, Some("BAQR1132E"), "A call's method and path match no operation of the API requester's archive; the call is answered 404.";
+    REQUESTER_CONNECTION_MISSING = "ZCN8603W", Warning, None, "An API requester has no endpoint connection from its archive or server.xml; it is listed but zconnect returns 503 to its calls.";
+    REQUESTER_CONNECTION_UNKNOWN = "ZCN8604E", Error, None, "The connectionRef of an API requester archive names no zosconnect_endpointConnection; the requester is listed but zconnect returns 503 to its calls.";
+    OPERATION_NOT_DEFINED = "ZCN1132E", Error, Some("BAQR1132E"), "A call's method and path match no operation of the API requester's archive; zconnect returns 404.";
 
     // API requester calls: failures returned to the caller and decisions logged.
-    CALL_UNKNOWN_REQUESTER = "ZCN8501E", Error, None, "A call names an API requester that does not exist; it is answered 404.";
-    CALL_DOT_SEGMENT = "ZCN8502E", Error, None, "A call's operation path has a '.' or '..' segment, plain or as %2e; it is answered 400.";
-    CALL_CREDENTIAL_HEADER_INVALID = "ZCN8503E", Error, None, "A BAQHAPI-* credential header of a call is repeated, not UTF-8 or not in name=value,... form; it is answered 400.";
-    CALL_CREDENTIALS_MISSING = "ZCN8504E", Error, None, "A call lacks credentials its grant needs (username, password or client id); it is answered 400.";
-    CALL_BODY_TOO_LARGE = "ZCN8505E", Error, None, "A call's request body is over --max-request-body; it is answered 413.";
-    CALL_NOT_AUTHENTICATED = "ZCN8506E", Error, None, "A caller sent no valid credentials for zconnect; the call is answered 401.";
-    CALL_NOT_AUTHORIZED = "ZCN8507E", Error, None, "A caller is not in a group allowed to call the API requester; the call is answered 403.";
-    CALL_REQUESTER_UNAVAILABLE = "ZCN8508E", Error, None, "The API requester is stopped, has no endpoint connection or an invalid configuration; the call is answered 503.";
-    CALL_TOKEN_REQUEST_FAILED = "ZCN8510E", Error, None, "A token request failed (connection, TLS, an error answer or an unreadable answer); the call is answered 502.";
-    CALL_TOKEN_REQUEST_TIMED_OUT = "ZCN8511E", Error, None, "The authorization server did not answer a token request within its timeouts; the call is answered 504.";
-    CALL_TOKEN_REQUEST_PAUSED = "ZCN8512E", Error, None, "A token request for the same credentials failed recently and its pause has not ended; the call is answered 502.";
-    CALL_ENDPOINT_UNREACHABLE = "ZCN8520E", Error, None, "The endpoint refused the connection, was not resolved, failed TLS or closed the connection; the call is answered 502.";
-    CALL_ENDPOINT_CONNECT_TIMED_OUT = "ZCN8521E", Error, None, "No connection to the endpoint within connectionTimeout; the call is answered 504 with return code 2.";
-    CALL_ENDPOINT_RECEIVE_TIMED_OUT = "ZCN8522E", Error, None, "The endpoint sent no response headers within receiveTimeout; the call is answered 504 with return code 4.";
+    CALL_UNKNOWN_REQUESTER = "ZCN8501E", Error, None, "A call names an API requester that does not exist; zconnect returns 404.";
+    CALL_DOT_SEGMENT = "ZCN8502E", Error, None, "A call's operation path has a '.' or '..' segment, plain or as %2e; zconnect returns 400.";
+    CALL_CREDENTIAL_HEADER_INVALID = "ZCN8503E", Error, None, "A BAQHAPI-* credential header of a call is repeated, not UTF-8 or not in name=value,... form; zconnect returns 400.";
+    CALL_CREDENTIALS_MISSING = "ZCN8504E", Error, None, "A call lacks credentials its grant needs (username, password or client id); zconnect returns 400.";
+    CALL_BODY_TOO_LARGE = "ZCN8505E", Error, None, "A call's request body is over --max-request-body; zconnect returns 413.";
+    CALL_NOT_AUTHENTICATED = "ZCN8506E", Error, None, "A caller sent no valid credentials for zconnect; zconnect returns 401.";
+    CALL_NOT_AUTHORIZED = "ZCN8507E", Error, None, "A caller is not in a group allowed to call the API requester; zconnect returns 403.";
+    CALL_REQUESTER_UNAVAILABLE = "ZCN8508E", Error, None, "The API requester is stopped, has no endpoint connection or an invalid configuration; zconnect returns 503.";
+    CALL_TOKEN_REQUEST_FAILED = "ZCN8510E", Error, None, "A token request failed (connection, TLS, an error answer or an unreadable answer); zconnect returns 502.";
+    CALL_TOKEN_REQUEST_TIMED_OUT = "ZCN8511E", Error, None, "The authorization server did not answer a token request within its timeouts; zconnect returns 504.";
+    CALL_TOKEN_REQUEST_PAUSED = "ZCN8512E", Error, None, "A token request for the same credentials failed recently and its pause has not ended; zconnect returns 502.";
+    CALL_ENDPOINT_UNREACHABLE = "ZCN8520E", Error, None, "The endpoint refused the connection, was not resolved, failed TLS or closed the connection; zconnect returns 502.";
+    CALL_ENDPOINT_CONNECT_TIMED_OUT = "ZCN8521E", Error, None, "No connection to the endpoint within connectionTimeout; zconnect returns 504 with return code 2.";
+    CALL_ENDPOINT_RECEIVE_TIMED_OUT = "ZCN8522E", Error, None, "The endpoint sent no response headers within receiveTimeout; zconnect returns 504 with return code 4.";
     CALL_RESPONSE_BODY_STALLED = "ZCN8523W", Warning, None, "The endpoint paused a response body longer than receiveTimeout; the body was cut off.";
     CALL_RETRIED = "ZCN8530I", Info, None, "The endpoint returned 401 and tokenRetryCheckLevel allows a retry; the call is sent once more with a newer token.";
     CALL_NOT_RETRIED = "ZCN8531I", Info, None, "The endpoint returned 401 and the call is not retried (level 3 without a Bearer invalid_token challenge, tokenReplaceInterval, or a streamed body).";
     CALL_AUTH_TOKEN_DROPPED = "ZCN8532I", Info, None, "The endpoint returned 401 to a zosconnect_authToken token; the cached token is dropped and the 401 goes back.";
-    CALL_INTERNAL_ERROR = "ZCN7033E", Error, Some("BAQR7033E"), "An API requester call failed inside zconnect; it is answered 500.";
+    CALL_INTERNAL_ERROR = "ZCN7033E", Error, Some("BAQR7033E"), "An API requester call failed inside zconnect; zconnect returns 500.";
 
     // Server: reloads, listeners, the admin REST API and archive deployment.
     RELOAD_STARTED = "ZCN0016I", Info, Some("CWWKG0016I"), "A configuration reload starts, after a file change, a refresh request or a change in the archive folder.";
@@ -139,24 +139,24 @@ catalog! {
     SERVER_BIND_FAILED = "ZCN8706E", Error, None, "A listener cannot be opened on the configured host and port.";
     SERVER_STOPPED = "ZCN8707I", Info, None, "The server stopped.";
     SERVER_STARTED = "ZCN8708I", Info, None, "The server started with a configuration.";
-    ADMIN_UNKNOWN_REQUESTER = "ZCN8710E", Error, None, "An admin API request names an API requester that does not exist; it is answered 404.";
+    ADMIN_UNKNOWN_REQUESTER = "ZCN8710E", Error, None, "An admin API request names an API requester that does not exist; zconnect returns 404.";
     ADMIN_STATUS_CHANGED = "ZCN8711I", Info, None, "An API requester was started or stopped through the admin API.";
-    ADMIN_NOT_AUTHENTICATED = "ZCN8714E", Error, None, "An admin API request has no credentials or wrong ones; it is answered 401.";
-    ADMIN_NOT_AUTHORIZED = "ZCN8715E", Error, None, "An admin API caller holds no role that allows the request; it is answered 403.";
-    ADMIN_NO_REGISTRY = "ZCN8716E", Error, None, "The admin API needs a user registry and none is configured; requests are answered 403.";
-    ADMIN_UNKNOWN_PATH = "ZCN8720E", Error, None, "A request path matches no route; it is answered 404.";
-    ADMIN_METHOD_NOT_ALLOWED = "ZCN8721E", Error, None, "A route exists but not with the request's method; it is answered 405.";
-    ADMIN_BAD_REQUEST = "ZCN8722E", Error, None, "An admin API request has an invalid or missing query parameter; it is answered 400.";
+    ADMIN_NOT_AUTHENTICATED = "ZCN8714E", Error, None, "An admin API request has no credentials or wrong ones; zconnect returns 401.";
+    ADMIN_NOT_AUTHORIZED = "ZCN8715E", Error, None, "An admin API caller holds no role that allows the request; zconnect returns 403.";
+    ADMIN_NO_REGISTRY = "ZCN8716E", Error, None, "The admin API needs a user registry and none is configured; zconnect returns 403 to requests.";
+    ADMIN_UNKNOWN_PATH = "ZCN8720E", Error, None, "A request path matches no route; zconnect returns 404.";
+    ADMIN_METHOD_NOT_ALLOWED = "ZCN8721E", Error, None, "A route exists but not with the request's method; zconnect returns 405.";
+    ADMIN_BAD_REQUEST = "ZCN8722E", Error, None, "An admin API request has an invalid or missing query parameter; zconnect returns 400.";
     ADMIN_RELOAD_DISABLED = "ZCN8723E", Error, None, "A refresh request arrived while updateTrigger is disabled or the server is stopping.";
     ARCHIVE_DEPLOYED = "ZCN8725I", Info, None, "An API requester archive was deployed through the admin API.";
     ARCHIVE_UPDATED = "ZCN8726I", Info, None, "An API requester archive was replaced through the admin API.";
     ARCHIVE_DELETED = "ZCN8727I", Info, None, "An API requester and its archive file were deleted through the admin API.";
     ARCHIVES_CHANGED = "ZCN8728I", Info, None, "Archives were added, replaced or removed in the archive folder; the API requesters were rebuilt.";
-    ADMIN_REQUESTER_EXISTS = "ZCN8730E", Error, None, "An archive upload names an API requester or archive file that already exists; it is answered 409.";
-    ADMIN_REQUESTER_STARTED = "ZCN8731E", Error, None, "An archive update or delete names a started API requester; it is answered 409.";
-    ADMIN_REQUESTER_NOT_ARCHIVE = "ZCN8732E", Error, None, "An archive update or delete names an API requester defined in server.xml; it is answered 409.";
-    ADMIN_ARCHIVE_MEDIA_TYPE = "ZCN8733E", Error, None, "An archive upload is not sent as application/zip; it is answered 415.";
-    ADMIN_ARCHIVE_INVALID = "ZCN8734E", Error, None, "An uploaded archive is invalid or names another API requester; it is answered 400.";
-    ADMIN_ARCHIVE_TOO_LARGE = "ZCN8735E", Error, None, "An uploaded archive is larger than --max-archive-size; it is answered 413.";
-    ADMIN_ARCHIVE_WRITE_FAILED = "ZCN8736E", Error, None, "An uploaded archive cannot be written to the archive folder, or a file cannot be removed; it is answered 500.";
+    ADMIN_REQUESTER_EXISTS = "ZCN8730E", Error, None, "An archive upload names an API requester or archive file that already exists; zconnect returns 409.";
+    ADMIN_REQUESTER_STARTED = "ZCN8731E", Error, None, "An archive update or delete names a started API requester; zconnect returns 409.";
+    ADMIN_REQUESTER_NOT_ARCHIVE = "ZCN8732E", Error, None, "An archive update or delete names an API requester defined in server.xml; zconnect returns 409.";
+    ADMIN_ARCHIVE_MEDIA_TYPE = "ZCN8733E", Error, None, "An archive upload is not sent as application/zip; zconnect returns 415.";
+    ADMIN_ARCHIVE_INVALID = "ZCN8734E", Error, None, "An uploaded archive is invalid or names another API requester; zconnect returns 400.";
+    ADMIN_ARCHIVE_TOO_LARGE = "ZCN8735E", Error, None, "An uploaded archive is larger than --max-archive-size; zconnect returns 413.";
+    ADMIN_ARCHIVE_WRITE_FAILED = "ZCN8736E", Error, None, "An uploaded archive cannot be written to the archive folder, or a file cannot be removed; zconnect returns 500.";
 }
