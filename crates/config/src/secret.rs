@@ -44,6 +44,23 @@ impl serde::Serialize for Secret {
     }
 }
 
+/// A string in `Debug` output of the configuration trees: shown as it is, or
+/// `****` when it may hold a secret.
+pub(crate) struct MaybeSecretText<'a> {
+    pub text: &'a str,
+    pub secret: bool,
+}
+
+impl fmt::Debug for MaybeSecretText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.secret {
+            f.write_str(Secret::MASK)
+        } else {
+            fmt::Debug::fmt(self.text, f)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Secret;

@@ -12,7 +12,7 @@ use std::fmt;
 
 use crate::diagnostics::Location;
 use crate::schema;
-use crate::Secret;
+use crate::secret::MaybeSecretText;
 
 /// One attribute value after variable expansion. `Debug` masks the text.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,22 +79,6 @@ pub struct MergedDocument {
     pub elements: Vec<MergedElement>,
 }
 
-/// The text of a value in Debug output: shown, or `****`.
-struct ValueText<'a> {
-    text: &'a str,
-    secret: bool,
-}
-
-impl fmt::Debug for ValueText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret {
-            f.write_str(Secret::MASK)
-        } else {
-            fmt::Debug::fmt(self.text, f)
-        }
-    }
-}
-
 /// A value in Debug output, with its text shown only when not `secret`.
 struct ValueDebug<'a> {
     value: &'a RawValue,
@@ -103,7 +87,7 @@ struct ValueDebug<'a> {
 
 impl fmt::Debug for ValueDebug<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = ValueText {
+        let text = MaybeSecretText {
             text: &self.value.text,
             secret: self.secret,
         };

@@ -12,26 +12,10 @@ use std::fmt;
 
 use super::{RawAttribute, RawDocument, RawElement, TextPiece};
 use crate::schema;
-use crate::Secret;
+use crate::secret::MaybeSecretText;
 
 /// Attributes of `<variable>` that carry the variable's value.
 const VARIABLE_VALUES: &[&str] = &["value", "defaultValue"];
-
-/// A string in Debug output: shown, or `****`.
-struct Text<'a> {
-    text: &'a str,
-    secret: bool,
-}
-
-impl fmt::Debug for Text<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret {
-            f.write_str(Secret::MASK)
-        } else {
-            fmt::Debug::fmt(self.text, f)
-        }
-    }
-}
 
 struct AttributeDebug<'a> {
     attribute: &'a RawAttribute,
@@ -40,7 +24,7 @@ struct AttributeDebug<'a> {
 
 impl fmt::Debug for AttributeDebug<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = |text| Text {
+        let text = |text| MaybeSecretText {
             text,
             secret: self.secret,
         };
@@ -78,7 +62,7 @@ impl fmt::Debug for PieceDebug<'_> {
             .field("location", &self.piece.location)
             .field(
                 "raw",
-                &Text {
+                &MaybeSecretText {
                     text: &self.piece.raw,
                     secret: self.secret,
                 },
@@ -155,7 +139,7 @@ impl fmt::Debug for ElementDebug<'_> {
             .field("attributes", &attributes)
             .field(
                 "text",
-                &Text {
+                &MaybeSecretText {
                     text: &element.text,
                     secret: text_secret,
                 },
