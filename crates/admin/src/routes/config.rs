@@ -15,8 +15,23 @@ use super::error::ApiError;
 use super::AdminAccess;
 use crate::messages;
 use crate::roles::{Role, RoleGroups};
-use crate::state::{AppState, RefreshAnswer, ReloadCommand};
+use crate::state::{AppState, RefreshAnswer, ReloadCommand, Snapshot};
 use crate::time::rfc3339;
+
+/// Checks that the caller has `role` through the server-wide groups, and
+/// returns the snapshot the check used.
+fn require_global_role(
+    state: &AppState,
+    headers: &HeaderMap,
+    role: Role,
+    action: &str,
+) -> Result<Arc<Snapshot>, ApiError> {
+    let snapshot = state.snapshot.load_full();
+    let config = &snapshot.loaded.config;
+    let access = AdminAccess::of(state, config, headers)?;
+    access.require(config, RoleGroups::global(config), role, action)?;
+    Ok(snapshot)
+}
 
 /// `GET /zosConnect/config`: every element after merging, with the file and
 /// line of each value, secrets masked (the loader's effective view).
@@ -24,15 +39,7 @@ pub async fn effective(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let snapshot = state.snapshot.load_full();
-    let config = &snapshot.loaded.config;
-    let access = AdminAccess::of(&state, config, &headers)?;
-    access.require(
-        config,
-        RoleGroups::global(config),
-        Role::Reader,
-        "read the configuration",
-    )?;
+    let snapshot = require_global_role(&state, &headers, Role::Reader, "read the configuration")?;
 
     let view = serde_json::to_value(&*snapshot.loaded.effective).unwrap_or(Value::Null);
     Ok(Json(view))
@@ -43,12 +50,9 @@ pub async fn status(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let snapshot = state.snapshot.load_full();
-    let config = &snapshot.loaded.config;
-    let access = AdminAccess::of(&state, config, &headers)?;
-    access.require(
-        config,
-        RoleGroups::global(config),
+    require_global_role(
+        &state,
+        &headers,
         Role::Reader,
         "read the configuration status",
     )?;
@@ -61,17 +65,7 @@ pub async fn refresh(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    {
-        let snapshot = state.snapshot.load_full();
-        let config = &snapshot.loaded.config;
-        let access = AdminAccess::of(&state, config, &headers)?;
-        access.require(
-            config,
-            RoleGroups::global(config),
-            Role::Admin,
-            "reload the configuration",
-        )?;
-    }
+    require_global_role(&state, &headers, Role::Admin, "reload the configuration")?;
 
     let (reply, answer) = oneshot::channel();
     let stopped = || {
