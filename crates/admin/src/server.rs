@@ -32,6 +32,7 @@ impl Server {
         let shared = SharedState::new(RequesterOptions {
             token_cache_size: options.token_cache_size,
             max_buffered_body: options.max_buffered_body,
+            ..RequesterOptions::default()
         });
 
         let first = {

@@ -1,5 +1,6 @@
-//! The client built from one configuration snapshot: a connection pool per
-//! endpoint connection and per authorization server.
+//! The client built from one configuration snapshot: connection pools per
+//! endpoint connection (hyper's client, one per call worker) and per
+//! authorization server (reqwest).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -12,6 +13,7 @@ use zconnect_config::Config;
 use crate::call::oauth::{prepare_without_credentials, PreparedOAuth};
 use crate::forward::EndpointOrigin;
 use crate::shared::SharedState;
+use crate::transport::EndpointTransport;
 
 /// The settings a connection pool is built from. Two elements with equal
 /// settings can share a pool, and a reload keeps a pool whose settings did
@@ -30,10 +32,18 @@ struct TlsSettings {
     key_stores: Vec<KeyStore>,
 }
 
+/// The connection pool of an authorization server.
 #[derive(Debug, Clone)]
 pub(crate) struct Pool {
     settings: PoolSettings,
     pub(crate) http: reqwest::Client,
+}
+
+/// The connection pools of an endpoint connection.
+#[derive(Debug, Clone)]
+pub(crate) struct EndpointPool {
+    settings: PoolSettings,
+    pub(crate) transport: EndpointTransport,
 }
 
 /// A problem that keeps one element's connection pool from being built.
@@ -71,7 +81,7 @@ impl std::error::Error for BuildError {}
 pub struct Client {
     pub(crate) config: Arc<Config>,
     pub(crate) shared: Arc<SharedState>,
-    pub(crate) endpoints: HashMap<String, Pool>,
+    pub(crate) endpoints: HashMap<String, EndpointPool>,
     pub(crate) auth_servers: HashMap<String, Pool>,
     /// Token cache keys and token requests of calls without credential
     /// headers, by oAuthConfig id.
@@ -113,6 +123,7 @@ impl Client {
         previous: Option<&Client>,
     ) -> Result<Client, BuildError> {
         let mut problems = Vec::new();
+        let workers = shared.options().call_workers;
 
         let mut endpoints = HashMap::new();
         for (id, connection) in &config.endpoint_connections {
@@ -123,7 +134,7 @@ impl Client {
                     .then(|| tls_settings(&config, connection.ssl.as_deref())),
             };
             let reused = previous.and_then(|client| client.endpoints.get(id));
-            match pool(settings, reused, &config) {
+            match endpoint_pool(settings, reused, &config, workers) {
                 Ok(pool) => {
                     endpoints.insert(id.clone(), pool);
                 }
@@ -236,6 +247,33 @@ fn tls_settings(config: &Config, ssl_id: Option<&str>) -> TlsSettings {
     TlsSettings { ssl, key_stores }
 }
 
+/// Reuses `previous` when its settings are equal, else builds new pools.
+fn endpoint_pool(
+    settings: PoolSettings,
+    previous: Option<&EndpointPool>,
+    config: &Config,
+    workers: usize,
+) -> Result<EndpointPool, String> {
+    if let Some(previous) = previous.filter(|previous| previous.settings == settings) {
+        return Ok(previous.clone());
+    }
+
+    let tls = match &settings.tls {
+        None => None,
+        Some(TlsSettings { ssl: Some(ssl), .. }) => {
+            Some(crate::tls::client_config(config, ssl).map_err(|error| error.to_string())?)
+        }
+        Some(TlsSettings { ssl: None, .. }) => {
+            Some(crate::tls::system_roots_config().map_err(|error| error.to_string())?)
+        }
+    };
+    let transport = EndpointTransport::new(settings.connection_timeout, tls, workers);
+    Ok(EndpointPool {
+        settings,
+        transport,
+    })
+}
+
 /// Reuses `previous` when its settings are equal, else builds a new pool.
 fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Result<Pool, String> {
     if let Some(previous) = previous.filter(|previous| previous.settings == settings) {
@@ -244,10 +282,8 @@ fn pool(settings: PoolSettings, previous: Option<&Pool>, config: &Config) -> Res
 
     let mut builder = reqwest::Client::builder()
         .connect_timeout(settings.connection_timeout)
-        // NOTE: reqwest counts this from the start of the request, connection
-        // and upload included, to the response headers, and then for each
-        // pause in the body; receiveTimeout is meant to start once the request
-        // is sent, so an upload slower than receiveTimeout times out here.
+        // Counted from the start of the request to the response headers, then
+        // for each pause in the body; token_deadline bounds the whole request.
         .read_timeout(settings.receive_timeout)
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()

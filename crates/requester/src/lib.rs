@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod retry;
 mod shared;
 pub mod tls;
+mod transport;
 
 pub use body::{RequestBody, ResponseBody};
 pub use call::{CallRequest, CallResponse, CallTarget};
@@ -26,3 +27,4 @@ pub use client::{BuildError, BuildProblem, Client};
 pub use error::{CallError, ErrorKind};
 pub use metrics::Metrics;
 pub use shared::{RequesterOptions, SharedState};
+pub use transport::bind_thread_to_worker;

@@ -14,6 +14,9 @@ pub struct RequesterOptions {
     /// Largest request body, in bytes, kept in memory so a 401 can be retried
     /// (`--max-buffered-body`); larger bodies are streamed and not retried.
     pub max_buffered_body: u64,
+    /// Threads that serve calls, each with its own connections to every
+    /// endpoint (see [`crate::bind_thread_to_worker`]).
+    pub call_workers: usize,
 }
 
 impl Default for RequesterOptions {
@@ -21,6 +24,7 @@ impl Default for RequesterOptions {
         RequesterOptions {
             token_cache_size: 10_000,
             max_buffered_body: 8 * 1024 * 1024,
+            call_workers: 1,
         }
     }
 }

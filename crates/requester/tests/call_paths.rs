@@ -105,6 +105,22 @@ async fn headers_filtered_before_forwarding() {
 }
 
 #[tokio::test]
+async fn accept_defaults_to_any_and_keeps_the_callers() {
+    let (sandbox, client) = open_setup().await;
+
+    client
+        .call(&target(), request(Method::GET, "/items"))
+        .await
+        .unwrap();
+    let with_accept = with_header(request(Method::GET, "/items"), "accept", "application/json");
+    client.call(&target(), with_accept).await.unwrap();
+
+    let log = sandbox.api_request_log();
+    assert_eq!(log[0].header("accept"), Some("*/*"));
+    assert_eq!(log[1].header("accept"), Some("application/json"));
+}
+
+#[tokio::test]
 async fn basic_auth_sent_to_endpoint() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.set_api_auth(ApiAuth::Open);

@@ -16,7 +16,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::ServerConfig;
@@ -33,6 +34,9 @@ use call_support::*;
 const SSL: &str = "endpointSSL";
 const TRUST_STORE: &str = "endpointTrust";
 const GREETING: &str = "hello over TLS";
+/// The response header in which the server names the HTTP version of the
+/// request it answers.
+const VERSION_HEADER: &str = "x-request-version";
 
 struct Authority {
     cert: rcgen::Certificate,
@@ -63,8 +67,14 @@ impl Drop for TlsEndpoint {
 }
 
 impl TlsEndpoint {
-    /// Starts the server with a certificate for 127.0.0.1 issued by `ca`.
+    /// Starts the server with a certificate for 127.0.0.1 issued by `ca`,
+    /// offering HTTP/1.1 only.
     async fn start(ca: &Authority) -> TlsEndpoint {
+        TlsEndpoint::start_offering(ca, &[b"http/1.1"]).await
+    }
+
+    /// Starts the server offering `protocols` by ALPN.
+    async fn start_offering(ca: &Authority, protocols: &[&[u8]]) -> TlsEndpoint {
         let key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
         params
@@ -81,7 +91,7 @@ impl TlsEndpoint {
                 PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
             )
             .unwrap();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols = protocols.iter().map(|protocol| protocol.to_vec()).collect();
         let acceptor = TlsAcceptor::from(Arc::new(config));
 
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -106,10 +116,14 @@ async fn serve(listener: TcpListener, acceptor: TlsAcceptor, handshakes: Arc<Ato
                 return;
             };
             handshakes.fetch_add(1, Ordering::SeqCst);
-            let service = service_fn(|_request| async {
-                Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from(GREETING))))
+            let service = service_fn(|request: hyper::Request<_>| async move {
+                let version = format!("{:?}", request.version());
+                let response = hyper::Response::builder()
+                    .header(VERSION_HEADER, version)
+                    .body(Full::new(Bytes::from(GREETING)));
+                Ok::<_, Infallible>(response.unwrap())
             });
-            let _ = hyper::server::conn::http1::Builder::new()
+            let _ = auto::Builder::new(TokioExecutor::new())
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
@@ -202,4 +216,62 @@ async fn https_endpoint_from_other_ca_fails_with_tls_error() {
     );
     assert!(!message.contains("refused"), "{message}");
     assert_eq!(endpoint.handshakes.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn https_endpoint_offering_http2_gets_http2() {
+    let dir = TempDir::new().unwrap();
+    let ca = certificate_authority("zconnect test CA");
+    let endpoint = TlsEndpoint::start_offering(&ca, &[b"h2", b"http/1.1"]).await;
+    let client = client_trusting(&dir, &endpoint, &ca);
+
+    let response = get(&client, "/items").await.unwrap();
+
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.headers[VERSION_HEADER], "HTTP/2.0");
+    assert_eq!(body_text(response).await, GREETING);
+}
+
+#[tokio::test]
+async fn https_endpoint_offering_http1_gets_http1() {
+    let dir = TempDir::new().unwrap();
+    let ca = certificate_authority("zconnect test CA");
+    let endpoint = TlsEndpoint::start(&ca).await;
+    let client = client_trusting(&dir, &endpoint, &ca);
+
+    let response = get(&client, "/items").await.unwrap();
+
+    assert_eq!(response.headers[VERSION_HEADER], "HTTP/1.1");
+}
+
+/// A server that accepts TCP connections and never answers the TLS
+/// handshake: the handshake counts against connectionTimeout.
+#[tokio::test]
+async fn tls_handshake_without_answer_is_a_connect_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let dir = TempDir::new().unwrap();
+    let ca = certificate_authority("zconnect test CA");
+    let trust_file = dir.path().join("trust.pem");
+    std::fs::write(&trust_file, ca.cert.pem()).unwrap();
+    let silent = TlsEndpoint {
+        addr,
+        handshakes: Arc::new(AtomicUsize::new(0)),
+        task: holder,
+    };
+    let mut config = https_config(&silent, &trust_file);
+    let connection = config.endpoint_connections.get_mut(CONNECTION).unwrap();
+    connection.connection_timeout = Duration::from_millis(300);
+    let client = client(config, &shared());
+
+    let error = get(&client, "/items").await.unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::EndpointConnectTimedOut, "{error}");
+    assert_eq!(error.status().as_u16(), 504);
 }

@@ -34,7 +34,7 @@ pub(super) async fn send_with_auth_token(
     token_id: &str,
     credentials: &CallerCredentials,
     outbound: &mut Outbound,
-) -> Result<reqwest::Response, CallError> {
+) -> Result<http::Response<hyper::body::Incoming>, CallError> {
     let config = &context.client.config;
     let element = config.auth_tokens.get(token_id).ok_or_else(|| {
         unavailable(

@@ -14,12 +14,12 @@ use http::{HeaderMap, Method, StatusCode};
 use zconnect_config::model::{Authentication, EndpointConnection};
 
 use crate::body::{RequestBody, ResponseBody};
-use crate::client::{Client, Pool};
+use crate::client::{Client, EndpointPool};
 use crate::credentials::CallerCredentials;
 use crate::error::{CallError, ErrorKind};
 use crate::forward::{endpoint_url, forwarded_headers, has_dot_segment};
 
-use send::{into_call_response, EndpointUrl, Outbound};
+use send::{endpoint_uri, into_call_response, Outbound};
 
 /// Where a call goes. The admin crate has already resolved the requester
 /// (name, status, archive operation, caller authentication).
@@ -70,7 +70,7 @@ pub(crate) struct CallContext<'a> {
     pub(crate) client: &'a Client,
     pub(crate) requester: &'a str,
     pub(crate) connection: &'a EndpointConnection,
-    pub(crate) pool: &'a Pool,
+    pub(crate) pool: &'a EndpointPool,
 }
 
 impl Client {
@@ -160,13 +160,12 @@ impl Client {
             )
             .with_details(error.to_string())
         })?;
-        let url = match self.endpoint_origins.get(&target.connection) {
-            Some(origin) => origin
-                .parse(&url)
-                .map_or(EndpointUrl::Text(url), EndpointUrl::Parsed),
-            None => EndpointUrl::Text(url),
-        };
-        let mut outbound = Outbound::new(request.method, url, headers, body);
+        let parsed = self
+            .endpoint_origins
+            .get(&target.connection)
+            .and_then(|origin| origin.parse(&url));
+        let uri = endpoint_uri(&context, parsed, &url)?;
+        let mut outbound = Outbound::new(request.method, uri, headers, body);
 
         let response = match &connection.authentication {
             Some(Authentication::OAuth(oauth_id)) => {
@@ -184,7 +183,10 @@ impl Client {
         Ok(into_call_response(&context, response))
     }
 
-    fn connection(&self, target: &CallTarget) -> Result<(&EndpointConnection, &Pool), CallError> {
+    fn connection(
+        &self,
+        target: &CallTarget,
+    ) -> Result<(&EndpointConnection, &EndpointPool), CallError> {
         let connection = self.config.endpoint_connections.get(&target.connection);
         let pool = self.endpoints.get(&target.connection);
         match (connection, pool) {

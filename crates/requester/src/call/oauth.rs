@@ -31,7 +31,7 @@ pub(super) async fn send_with_oauth(
     oauth_id: &str,
     credentials: &CallerCredentials,
     outbound: &mut Outbound,
-) -> Result<reqwest::Response, CallError> {
+) -> Result<http::Response<hyper::body::Incoming>, CallError> {
     let config = &context.client.config;
     let oauth = config.oauth_configs.get(oauth_id).ok_or_else(|| {
         unavailable(

@@ -6,31 +6,56 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
-use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
-use http::{HeaderMap, Method};
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH};
+use http::{HeaderMap, Method, Request, Response, Uri};
+use http_body_util::{BodyDataStream, BodyExt, Empty, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
 use tokio::time::Instant;
 
 use crate::body::{BodyStream, PreparedBody, ResponseBody};
 use crate::call::{error_chain, CallContext, CallResponse};
 use crate::error::{CallError, ErrorKind};
 use crate::forward::returned_headers;
+use crate::transport::{ConnectTimedOut, OutboundBody};
 
-/// The endpoint URL: parsed already, or text for reqwest to parse (and
-/// reject the way it always has).
-pub(crate) enum EndpointUrl {
-    Parsed(url::Url),
-    Text(String),
+/// The endpoint URL as the HTTP client takes it. `parsed` is the URL from the
+/// connection's parsed origin, if that shortcut could take it; otherwise
+/// `text` is parsed whole, IDNA and percent-encoding rules included.
+pub(crate) fn endpoint_uri(
+    context: &CallContext<'_>,
+    parsed: Option<url::Url>,
+    text: &str,
+) -> Result<Uri, CallError> {
+    let url = match parsed {
+        Some(url) => url,
+        None => url::Url::parse(text).map_err(|error| invalid_url(context, &error))?,
+    };
+    Uri::try_from(url.as_str()).map_err(|error| invalid_url(context, &error))
+}
+
+fn invalid_url(context: &CallContext<'_>, error: &dyn std::error::Error) -> CallError {
+    let connection = context.connection;
+    CallError::new(
+        ErrorKind::EndpointUnreachable,
+        format!(
+            "API requester '{}' cannot call endpoint connection '{}' ({}:{}): the URL built from the \
+             connection's host, its domainBasePath and the operation path is not a valid HTTP URL. \
+             Check host and domainBasePath, and percent-encode the operation path.",
+            context.requester, connection.id, connection.host, connection.port
+        ),
+    )
+    .with_details(error.to_string())
 }
 
 /// The request to the endpoint, kept between attempts.
 pub(crate) struct Outbound {
     method: Method,
-    url: EndpointUrl,
+    uri: Uri,
     headers: HeaderMap,
-    body: OutboundBody,
+    body: OutboundBodySource,
 }
 
-enum OutboundBody {
+enum OutboundBodySource {
     Buffered(Bytes),
     /// `None` once the only attempt has taken it.
     Streamed(Option<(BodyStream, Option<u64>)>),
@@ -39,20 +64,20 @@ enum OutboundBody {
 impl Outbound {
     pub(crate) fn new(
         method: Method,
-        url: EndpointUrl,
+        uri: Uri,
         headers: HeaderMap,
         body: PreparedBody,
     ) -> Outbound {
         let body = match body {
-            PreparedBody::Buffered(bytes) => OutboundBody::Buffered(bytes),
+            PreparedBody::Buffered(bytes) => OutboundBodySource::Buffered(bytes),
             PreparedBody::Streamed {
                 stream,
                 content_length,
-            } => OutboundBody::Streamed(Some((stream, content_length))),
+            } => OutboundBodySource::Streamed(Some((stream, content_length))),
         };
         Outbound {
             method,
-            url,
+            uri,
             headers,
             body,
         }
@@ -61,29 +86,33 @@ impl Outbound {
     /// Tells whether the body is in memory, so a second attempt sends the
     /// same bytes.
     pub(crate) fn replayable(&self) -> bool {
-        matches!(self.body, OutboundBody::Buffered(_))
+        matches!(self.body, OutboundBodySource::Buffered(_))
     }
 
     /// Sends one attempt with `credential` as an extra header and waits for
-    /// the response headers.
+    /// the response headers, for at most `receiveTimeout` from the start.
     pub(crate) async fn send(
         &mut self,
         context: &CallContext<'_>,
         credential: Option<(HeaderName, HeaderValue)>,
-    ) -> Result<reqwest::Response, CallError> {
-        let http = &context.pool.http;
-        let builder = match &self.url {
-            EndpointUrl::Parsed(url) => http.request(self.method.clone(), url.clone()),
-            EndpointUrl::Text(url) => http.request(self.method.clone(), url),
-        };
-        let mut builder = builder.headers(self.headers.clone());
+    ) -> Result<Response<Incoming>, CallError> {
+        let mut headers = self.headers.clone();
         if let Some((name, value)) = credential {
-            builder = builder.header(name, value);
+            headers.insert(name, value);
         }
-        builder = match &mut self.body {
-            OutboundBody::Buffered(bytes) if bytes.is_empty() => builder,
-            OutboundBody::Buffered(bytes) => builder.body(bytes.clone()),
-            OutboundBody::Streamed(slot) => {
+        // What reqwest, which zconnect used before, sends when the caller
+        // names no media type; some endpoints answer 406 without it.
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        let body: OutboundBody = match &mut self.body {
+            OutboundBodySource::Buffered(bytes) if bytes.is_empty() => {
+                Empty::new().map_err(|never| match never {}).boxed_unsync()
+            }
+            OutboundBodySource::Buffered(bytes) => Full::new(bytes.clone())
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+            OutboundBodySource::Streamed(slot) => {
                 let Some((stream, content_length)) = slot.take() else {
                     return Err(CallError::new(
                         ErrorKind::Internal,
@@ -94,20 +123,34 @@ impl Outbound {
                     ));
                 };
                 if let Some(length) = content_length {
-                    builder = builder.header(CONTENT_LENGTH, length);
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
                 }
-                builder.body(reqwest::Body::wrap_stream(stream))
+                StreamBody::new(stream.map_ok(Frame::data)).boxed_unsync()
             }
         };
+        let mut request = Request::new(body);
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = headers;
 
         let started = Instant::now();
-        let result = builder.send().await;
+        // NOTE: counted from the start of the attempt, connection and upload
+        // included, as reqwest did before; receiveTimeout is meant to start
+        // once the request is sent, so an upload slower than receiveTimeout
+        // times out here.
+        let receive_timeout = context.connection.receive_timeout;
+        let result =
+            tokio::time::timeout(receive_timeout, context.pool.transport.send(request)).await;
         context
             .client
             .shared
             .metrics()
             .observe_latency(&context.connection.id, started.elapsed().as_secs_f64());
-        let response = result.map_err(|error| endpoint_error(context, error))?;
+        let response = match result {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => return Err(endpoint_error(context, &error)),
+            Err(_) => return Err(receive_timed_out(context)),
+        };
         if response.status().is_informational() {
             return Err(protocol_switch(context, response.status()));
         }
@@ -119,23 +162,15 @@ impl Outbound {
 /// and the body as a stream whose pauses are limited to `receiveTimeout`.
 pub(crate) fn into_call_response(
     context: &CallContext<'_>,
-    response: reqwest::Response,
+    response: Response<Incoming>,
 ) -> CallResponse {
     let status = response.status();
     let headers = returned_headers(response.headers());
     let return_code = if status.is_success() { 0 } else { 1 };
 
     let receive_timeout = context.connection.receive_timeout;
-    let stream = response
-        .bytes_stream()
-        .map_err(|error| {
-            let kind = if error.is_timeout() {
-                io::ErrorKind::TimedOut
-            } else {
-                io::ErrorKind::Other
-            };
-            io::Error::new(kind, error_chain(&error.without_url()))
-        })
+    let stream = BodyDataStream::new(response.into_body())
+        .map_err(|error| io::Error::other(error_chain(&error)))
         .boxed();
     let on_stall = stall_reporter(context, receive_timeout);
     CallResponse {
@@ -181,18 +216,38 @@ fn protocol_switch(context: &CallContext<'_>, status: http::StatusCode) -> CallE
     )
 }
 
+fn receive_timed_out(context: &CallContext<'_>) -> CallError {
+    let connection = context.connection;
+    CallError::new(
+        ErrorKind::EndpointReceiveTimedOut,
+        format!(
+            "Endpoint connection '{}' ({}:{}) of API requester '{}' sent no response within \
+             receiveTimeout ({} ms). Check the endpoint, or raise receiveTimeout.",
+            connection.id,
+            connection.host,
+            connection.port,
+            context.requester,
+            connection.receive_timeout.as_millis()
+        ),
+    )
+}
+
 /// Maps a failed attempt to the error the caller receives.
-fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError {
+fn endpoint_error(
+    context: &CallContext<'_>,
+    error: &hyper_util::client::legacy::Error,
+) -> CallError {
     let connection = context.connection;
     let requester = context.requester;
-    let timeout = error.is_timeout();
+    let connect_timeout = find_in_chain::<ConnectTimedOut>(error).is_some();
     let connect = error.is_connect();
-    let tls_error = tls_failure(&error).map(ToString::to_string);
-    let head_too_large = response_head_too_large(&error);
-    let details = error_chain(&error.without_url());
+    let tls_error = tls_failure(error).map(ToString::to_string);
+    let head_too_large =
+        find_in_chain::<hyper::Error>(error).is_some_and(hyper::Error::is_parse_too_large);
+    let details = error_chain(error);
     let address = format!("{}:{}", connection.host, connection.port);
 
-    let error = if timeout && connect {
+    let error = if connect_timeout {
         CallError::new(
             ErrorKind::EndpointConnectTimedOut,
             format!(
@@ -201,16 +256,6 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
                  reachable, or raise connectionTimeout.",
                 connection.id,
                 connection.connection_timeout.as_millis()
-            ),
-        )
-    } else if timeout {
-        CallError::new(
-            ErrorKind::EndpointReceiveTimedOut,
-            format!(
-                "Endpoint connection '{}' ({address}) of API requester '{requester}' sent no response \
-                 within receiveTimeout ({} ms). Check the endpoint, or raise receiveTimeout.",
-                connection.id,
-                connection.receive_timeout.as_millis()
             ),
         )
     } else if let Some(tls_error) = tls_error {
@@ -257,29 +302,18 @@ fn endpoint_error(context: &CallContext<'_>, error: reqwest::Error) -> CallError
     error.with_details(details)
 }
 
-/// Tells whether hyper rejected the endpoint's response head as too large:
-/// one header over its buffer, or more header lines than it accepts.
-fn response_head_too_large(error: &reqwest::Error) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = cause {
-        if let Some(hyper_error) = current.downcast_ref::<hyper::Error>() {
-            return hyper_error.is_parse_too_large();
-        }
-        cause = current.source();
-    }
-    false
-}
-
-/// Finds the rustls error behind a failed attempt, if TLS is what failed.
+/// Finds an error of type `T` in the chain behind `error`.
 ///
-/// reqwest 0.12 wraps it in two `io::Error`s, and `io::Error::source()` skips
-/// the error it wraps, so each `io::Error` in the chain is opened with
-/// `get_ref()` instead.
-fn tls_failure(error: &reqwest::Error) -> Option<&rustls::Error> {
+/// `io::Error::source()` skips the error it wraps, and the TLS and connector
+/// layers wrap theirs in `io::Error`s, so each `io::Error` in the chain is
+/// opened with `get_ref()` instead.
+fn find_in_chain<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
-        if let Some(tls_error) = current.downcast_ref::<rustls::Error>() {
-            return Some(tls_error);
+        if let Some(found) = current.downcast_ref::<T>() {
+            return Some(found);
         }
         cause = match current.downcast_ref::<io::Error>() {
             Some(io_error) => io_error
@@ -289,4 +323,9 @@ fn tls_failure(error: &reqwest::Error) -> Option<&rustls::Error> {
         };
     }
     None
+}
+
+/// Finds the rustls error behind a failed attempt, if TLS is what failed.
+fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    find_in_chain::<rustls::Error>(error)
 }
