@@ -10,7 +10,7 @@
 #
 # Usage: [THREADS=N] bench/nginx-compare.sh [SECONDS_PER_RUN]
 #   SECONDS_PER_RUN defaults to 10 (about 20 runs); THREADS, the number of nginx
-#   workers and of zconnect runtime threads, defaults to the number of cores;
+#   workers and of zconnect connection threads, defaults to the number of cores;
 #   ZCONNECT_BINARY, the zconnect binary, defaults to the release build.
 # Needs nginx and wrk (Debian packages) and oha (cargo install oha --locked);
 # the script installs the ones that are missing.
@@ -107,10 +107,15 @@ nginx_workers=$(pgrep -P "$nginx_master" | tr '\n' ' ')
 mkdir -p "$work/zconnect"
 sed -e "s|@ZCONNECT_PORT@|$zconnect_port|; s|@BACKEND_PORT@|$backend_port|g" \
     "$root/bench/server.xml.template" >"$work/zconnect/server.xml"
-# RUST_LOG would override --log-level; TOKIO_WORKER_THREADS pins the runtime
-# to as many threads as nginx has workers.
+# RUST_LOG would override --log-level. --worker-threads gives zconnect as
+# many connection threads as nginx has workers; builds older than that option
+# ran one multi-threaded runtime, which TOKIO_WORKER_THREADS sizes.
+thread_option=()
+if "$zconnect_binary" run --help | grep -q -- --worker-threads; then
+    thread_option=(--worker-threads "$threads")
+fi
 env -u RUST_LOG TOKIO_WORKER_THREADS="$threads" \
-    "$zconnect_binary" run "$work/zconnect/server.xml" --log-level warn &
+    "$zconnect_binary" run "$work/zconnect/server.xml" --log-level warn "${thread_option[@]}" &
 pids+=($!)
 zconnect_pid=$!
 wait_for_port "$zconnect_port"
@@ -156,5 +161,5 @@ done
 echo
 echo "Peak resident memory: nginx $(peak_rss_kib $nginx_master $nginx_workers) KiB (master and $threads workers), zconnect $(peak_rss_kib "$zconnect_pid") KiB"
 echo "Load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "nginx workers and zconnect runtime threads: $threads"
+echo "nginx workers and zconnect connection threads: $threads"
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(date -u +%Y-%m-%d)"

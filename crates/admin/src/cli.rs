@@ -99,6 +99,10 @@ pub struct RunArgs {
     /// Longest time a client may take to send the request line and headers before its connection is closed, e.g. 30s.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_positive_duration)]
     pub header_read_timeout: Duration,
+
+    /// Threads that serve HTTP connections, each with its own connections to every endpoint; 0 or absent means one per CPU.
+    #[arg(long, value_name = "COUNT", default_value_t = 0)]
+    pub worker_threads: usize,
 }
 
 impl RunArgs {
@@ -112,6 +116,9 @@ impl RunArgs {
         options.reload_quiet_period = self.reload_quiet_period;
         options.shutdown_timeout = self.shutdown_timeout;
         options.header_read_timeout = self.header_read_timeout;
+        if self.worker_threads > 0 {
+            options.worker_threads = self.worker_threads;
+        }
         options
     }
 }

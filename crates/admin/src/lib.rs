@@ -21,6 +21,7 @@ pub mod signals;
 pub mod state;
 pub mod time;
 pub mod units;
+pub mod workers;
 
 pub use options::ServerOptions;
 pub use server::Server;

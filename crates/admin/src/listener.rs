@@ -8,6 +8,7 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -21,6 +22,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use zconnect_config::model::HttpEndpoint;
 
 use crate::messages;
+use crate::workers::ConnectionWorkers;
 
 /// Host and port as written in `httpEndpoint`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,12 +107,14 @@ pub struct RunningListener {
 }
 
 impl RunningListener {
-    /// Starts serving on a bound listener.
+    /// Starts serving on a bound listener, each connection on one of
+    /// `workers`.
     pub fn start(
         listener: TcpListener,
         requested: ListenAddress,
         router: Router,
         timeouts: Timeouts,
+        workers: Arc<ConnectionWorkers>,
     ) -> io::Result<Self> {
         let local_addr = listener.local_addr()?;
         let (stop, stop_receiver) = oneshot::channel();
@@ -121,6 +125,7 @@ impl RunningListener {
             stop_receiver,
             closed_sender,
             timeouts,
+            workers,
         ));
         tracing::info!(address = %local_addr, "{} Listening on http://{local_addr}", messages::LISTENING.id);
         Ok(RunningListener {
@@ -157,6 +162,7 @@ async fn serve(
     mut stop: oneshot::Receiver<()>,
     socket_closed: oneshot::Sender<()>,
     timeouts: Timeouts,
+    workers: Arc<ConnectionWorkers>,
 ) {
     let shutdown_timeout = timeouts.shutdown;
     let graceful = GracefulShutdown::new();
@@ -179,11 +185,12 @@ async fn serve(
                         .serve_connection(TokioIo::new(stream), service)
                         .into_owned();
                     let watched = graceful.watch(connection);
-                    connections.spawn(async move {
+                    let serving = async move {
                         if let Err(error) = watched.await {
                             tracing::debug!(%error, "Connection ended with an error");
                         }
-                    });
+                    };
+                    connections.spawn_on(serving, workers.next());
                 }
                 Err(error) => {
                     // Usually too many open files; pausing keeps the loop from spinning.
@@ -239,17 +246,24 @@ pub struct Timeouts {
 pub struct Listeners {
     router: Router,
     timeouts: Timeouts,
+    workers: Arc<ConnectionWorkers>,
     current: Option<RunningListener>,
 }
 
 impl Listeners {
-    pub fn new(router: Router, shutdown_timeout: Duration, header_read_timeout: Duration) -> Self {
+    pub fn new(
+        router: Router,
+        shutdown_timeout: Duration,
+        header_read_timeout: Duration,
+        workers: Arc<ConnectionWorkers>,
+    ) -> Self {
         Listeners {
             router,
             timeouts: Timeouts {
                 shutdown: shutdown_timeout,
                 header_read: header_read_timeout,
             },
+            workers,
             current: None,
         }
     }
@@ -328,6 +342,7 @@ impl Listeners {
             address.clone(),
             self.router.clone(),
             self.timeouts,
+            self.workers.clone(),
         )
         .map_err(|source| BindError {
             address: address.clone(),

@@ -43,6 +43,9 @@ pub struct ServerOptions {
     /// Longest time a client may take to send the request line and headers;
     /// a slower connection is closed, so partial headers cannot hold it open.
     pub header_read_timeout: Duration,
+    /// Threads that serve connections, each with its own async runtime and
+    /// its own connections to every endpoint.
+    pub worker_threads: usize,
 }
 
 impl ServerOptions {
@@ -59,6 +62,12 @@ impl ServerOptions {
             reload_quiet_period: DEFAULT_RELOAD_QUIET_PERIOD,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            worker_threads: default_worker_threads(),
         }
     }
+}
+
+/// Default of `--worker-threads`: one per CPU the process may use.
+pub fn default_worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }

@@ -17,6 +17,7 @@ use crate::options::ServerOptions;
 use crate::reload::{build_first_snapshot, spawn_reload_task, ReloadTask, StartError};
 use crate::signals::StopSignals;
 use crate::state::AppState;
+use crate::workers::ConnectionWorkers;
 
 /// A running server.
 #[derive(Debug)]
@@ -32,8 +33,10 @@ impl Server {
         let shared = SharedState::new(RequesterOptions {
             token_cache_size: options.token_cache_size,
             max_buffered_body: options.max_buffered_body,
-            ..RequesterOptions::default()
+            call_workers: options.worker_threads,
         });
+        let workers =
+            ConnectionWorkers::start(options.worker_threads).map_err(StartError::Workers)?;
 
         let first = {
             let options = options.clone();
@@ -71,6 +74,7 @@ impl Server {
             router(state.clone()),
             options.shutdown_timeout,
             options.header_read_timeout,
+            Arc::new(workers),
         );
         if let ListenerMove::Failed(error) = listeners.move_to(wanted).await {
             return Err(StartError::Bind(error));
@@ -113,7 +117,10 @@ impl Server {
 /// `zconnect run`: serves until SIGTERM or SIGINT, then exits 0. Exits 1 with
 /// the diagnostics when the configuration cannot start a server.
 pub fn run_until_signal(options: ServerOptions) -> ExitCode {
+    // Connections are served on their own threads (see `workers`); this
+    // runtime only accepts them, reloads and waits for signals.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {

@@ -33,6 +33,8 @@ pub enum StartError {
     Client(String),
     #[error(transparent)]
     Bind(#[from] crate::listener::BindError),
+    #[error("cannot start the connection threads: {0}; lower --worker-threads or raise the limit on threads of the process")]
+    Workers(std::io::Error),
 }
 
 impl StartError {
@@ -41,7 +43,7 @@ impl StartError {
         match self {
             StartError::Load(failure) => &failure.diagnostics,
             StartError::FailOnError(diagnostics) => diagnostics,
-            StartError::Client(_) | StartError::Bind(_) => &[],
+            StartError::Client(_) | StartError::Bind(_) | StartError::Workers(_) => &[],
         }
     }
 
@@ -50,7 +52,10 @@ impl StartError {
     pub fn redacted_sources(&self) -> Option<&RedactedSources> {
         match self {
             StartError::Load(failure) => Some(&failure.redacted),
-            StartError::FailOnError(_) | StartError::Client(_) | StartError::Bind(_) => None,
+            StartError::FailOnError(_)
+            | StartError::Client(_)
+            | StartError::Bind(_)
+            | StartError::Workers(_) => None,
         }
     }
 }
