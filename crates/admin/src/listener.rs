@@ -16,7 +16,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use zconnect_config::model::HttpEndpoint;
@@ -181,12 +181,25 @@ async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
                     let service = TowerToHyperService::new(router.clone());
-                    let connection = builder
-                        .serve_connection(TokioIo::new(stream), service)
-                        .into_owned();
-                    let watched = graceful.watch(connection);
+                    let builder = builder.clone();
+                    let watcher = graceful.watcher();
+                    // Taken off this runtime's reactor here and registered
+                    // with the worker's below: otherwise every readiness
+                    // event of the connection would pass through this thread
+                    // and wake the worker from here.
+                    let stream = stream.into_std();
                     let serving = async move {
-                        if let Err(error) = watched.await {
+                        let stream = match stream.and_then(TcpStream::from_std) {
+                            Ok(stream) => stream,
+                            Err(error) => {
+                                tracing::warn!(%error, "Handing an accepted connection to a worker thread failed");
+                                return;
+                            }
+                        };
+                        let connection = builder
+                            .serve_connection(TokioIo::new(stream), service)
+                            .into_owned();
+                        if let Err(error) = watcher.watch(connection).await {
                             tracing::debug!(%error, "Connection ended with an error");
                         }
                     };
