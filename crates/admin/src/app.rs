@@ -3,14 +3,59 @@
 
 use std::sync::Arc;
 
+use axum::body::Body;
+use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::Router;
+use hyper::body::Incoming;
+use tower::ServiceExt;
 
 use crate::messages;
 use crate::routes::error::ApiError;
 use crate::routes::{archives, calls, config, health, metrics, requesters};
 use crate::state::AppState;
+
+/// The router and, ahead of it, the route of API requester calls.
+///
+/// Calls are most of the traffic, and every path under `/apiRequesters`
+/// goes to the same handler, so they skip the router's path matching and the
+/// path parameters and matched path it would store but the handler never
+/// reads.
+#[derive(Debug, Clone)]
+pub struct App {
+    router: Router,
+    state: Arc<AppState>,
+}
+
+impl App {
+    pub fn new(state: Arc<AppState>) -> App {
+        App {
+            router: router(state.clone()),
+            state,
+        }
+    }
+
+    /// Answers one request.
+    pub async fn handle(self, request: http::Request<Incoming>) -> Response {
+        let request = request.map(Body::new);
+        if is_call_path(request.uri().path()) {
+            return calls::call(State(self.state), request).await;
+        }
+        match self.router.oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
+}
+
+/// Tells whether `path` is one that the router sends to the call handler:
+/// `/apiRequesters` itself or anything below it.
+fn is_call_path(path: &str) -> bool {
+    path.strip_prefix("/apiRequesters")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -56,4 +101,35 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
         messages::METHOD_NOT_ALLOWED.id,
         format!("{} is not allowed on {}.", method, uri.path()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_paths_are_the_prefix_and_below() {
+        for path in [
+            "/apiRequesters",
+            "/apiRequesters/",
+            "/apiRequesters/one",
+            "/apiRequesters/one/items/1",
+            "/apiRequesters//x",
+        ] {
+            assert!(is_call_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn other_paths_go_to_the_router() {
+        for path in [
+            "/",
+            "/apiRequestersX",
+            "/apirequesters/one",
+            "/zosConnect/apiRequesters/one",
+            "/health",
+        ] {
+            assert!(!is_call_path(path), "{path}");
+        }
+    }
 }

@@ -6,21 +6,22 @@
 //! bound again if the new bind fails. A listener that stops accepting lets its
 //! open connections finish, for at most the shutdown timeout.
 
+use std::convert::Infallible;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use zconnect_config::model::HttpEndpoint;
 
+use crate::app::App;
 use crate::messages;
 use crate::workers::ConnectionWorkers;
 
@@ -95,7 +96,7 @@ async fn resolve(address: &ListenAddress) -> io::Result<SocketAddr> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "the host name has no address"))
 }
 
-/// A listener that accepts connections and serves them with the router.
+/// A listener that accepts connections and serves them with the app.
 #[derive(Debug)]
 pub struct RunningListener {
     pub requested: ListenAddress,
@@ -112,7 +113,7 @@ impl RunningListener {
     pub fn start(
         listener: TcpListener,
         requested: ListenAddress,
-        router: Router,
+        app: App,
         timeouts: Timeouts,
         workers: Arc<ConnectionWorkers>,
     ) -> io::Result<Self> {
@@ -121,7 +122,7 @@ impl RunningListener {
         let (closed_sender, socket_closed) = oneshot::channel();
         let task = tokio::spawn(serve(
             listener,
-            router,
+            app,
             stop_receiver,
             closed_sender,
             timeouts,
@@ -158,7 +159,7 @@ impl RunningListener {
 
 async fn serve(
     listener: TcpListener,
-    router: Router,
+    app: App,
     mut stop: oneshot::Receiver<()>,
     socket_closed: oneshot::Sender<()>,
     timeouts: Timeouts,
@@ -180,7 +181,11 @@ async fn serve(
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
-                    let service = TowerToHyperService::new(router.clone());
+                    let app = app.clone();
+                    let service = service_fn(move |request| {
+                        let app = app.clone();
+                        async move { Ok::<_, Infallible>(app.handle(request).await) }
+                    });
                     let builder = builder.clone();
                     let watcher = graceful.watcher();
                     // Taken off this runtime's reactor here and registered
@@ -257,7 +262,7 @@ pub struct Timeouts {
 /// The current listener of the server, owned by the reload task.
 #[derive(Debug)]
 pub struct Listeners {
-    router: Router,
+    app: App,
     timeouts: Timeouts,
     workers: Arc<ConnectionWorkers>,
     current: Option<RunningListener>,
@@ -265,13 +270,13 @@ pub struct Listeners {
 
 impl Listeners {
     pub fn new(
-        router: Router,
+        app: App,
         shutdown_timeout: Duration,
         header_read_timeout: Duration,
         workers: Arc<ConnectionWorkers>,
     ) -> Self {
         Listeners {
-            router,
+            app,
             timeouts: Timeouts {
                 shutdown: shutdown_timeout,
                 header_read: header_read_timeout,
@@ -353,7 +358,7 @@ impl Listeners {
         RunningListener::start(
             listener,
             address.clone(),
-            self.router.clone(),
+            self.app.clone(),
             self.timeouts,
             self.workers.clone(),
         )

@@ -9,7 +9,7 @@ use prometheus_client::registry::Registry;
 use tokio::sync::mpsc;
 use zconnect_requester::{RequesterOptions, SharedState};
 
-use crate::app::router;
+use crate::app::App;
 use crate::listener::{ListenAddress, ListenerMove, Listeners};
 use crate::messages;
 use crate::metrics::ServerMetrics;
@@ -71,7 +71,7 @@ impl Server {
         ));
 
         let mut listeners = Listeners::new(
-            router(state.clone()),
+            App::new(state.clone()),
             options.shutdown_timeout,
             options.header_read_timeout,
             Arc::new(workers),
