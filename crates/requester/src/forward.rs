@@ -2,7 +2,10 @@
 //! from the connection and the operation path, and the headers that may be
 //! forwarded.
 
+use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName};
+use http::uri::{Authority, Parts, PathAndQuery, Scheme as UriScheme};
+use http::Uri;
 use url::Url;
 use zconnect_config::model::{EndpointConnection, Scheme};
 
@@ -40,8 +43,27 @@ pub fn endpoint_url(
     path: &str,
     query: Option<&str>,
 ) -> String {
-    let mut url = origin_text(connection);
-    for part in [connection.domain_base_path.as_str(), base_path, path] {
+    join_url(
+        origin_text(connection),
+        &connection.domain_base_path,
+        base_path,
+        path,
+        query,
+    )
+}
+
+/// Builds the endpoint URL from the connection's origin text, as
+/// [`endpoint_url`] does.
+fn join_url(
+    origin: String,
+    domain_base_path: &str,
+    base_path: &str,
+    path: &str,
+    query: Option<&str>,
+) -> String {
+    let mut url = origin;
+    url.reserve(domain_base_path.len() + base_path.len() + path.len() + 2);
+    for part in [domain_base_path, base_path, path] {
         let part = part.trim_start_matches('/');
         if part.is_empty() {
             continue;
@@ -86,6 +108,10 @@ fn origin_text(connection: &EndpointConnection) -> String {
 pub struct EndpointOrigin {
     text: String,
     parsed: Url,
+    domain_base_path: String,
+    /// Scheme and authority as the URL parser writes them (lowercase host,
+    /// default port left out), for [`EndpointOrigin::plain_uri`].
+    uri_origin: Option<(UriScheme, Authority)>,
 }
 
 impl EndpointOrigin {
@@ -94,7 +120,52 @@ impl EndpointOrigin {
     pub fn new(connection: &EndpointConnection) -> Option<EndpointOrigin> {
         let text = origin_text(connection);
         let parsed = Url::parse(&format!("{text}/")).ok()?;
-        Some(EndpointOrigin { text, parsed })
+        let uri_origin = Uri::try_from(parsed.as_str()).ok().and_then(|uri| {
+            let parts = uri.into_parts();
+            Some((parts.scheme?, parts.authority?))
+        });
+        Some(EndpointOrigin {
+            text,
+            parsed,
+            domain_base_path: connection.domain_base_path.clone(),
+            uri_origin,
+        })
+    }
+
+    /// Builds the endpoint URL for a call, as [`endpoint_url`] does, without
+    /// writing the origin again.
+    pub fn url(&self, base_path: &str, path: &str, query: Option<&str>) -> String {
+        join_url(
+            self.text.clone(),
+            &self.domain_base_path,
+            base_path,
+            path,
+            query,
+        )
+    }
+
+    /// Returns the URI of `url`, built by [`EndpointOrigin::url`], without the
+    /// URL parser: what follows the origin is used as it is. Returns `None`
+    /// unless that part has only characters the parser keeps unchanged and no
+    /// dot segment, so the result always equals the parser's.
+    pub fn plain_uri(&self, url: &str) -> Option<Uri> {
+        let (scheme, authority) = self.uri_origin.clone()?;
+        let rest = url.strip_prefix(self.text.as_str())?;
+        let mut start = rest.chars();
+        if start.next() != Some('/') || matches!(start.next(), Some('/' | '\\')) {
+            return None;
+        }
+        let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+        if !is_plain(rest) || has_dot_segment(path) {
+            return None;
+        }
+
+        let mut parts = Parts::default();
+        parts.scheme = Some(scheme);
+        parts.authority = Some(authority);
+        parts.path_and_query =
+            Some(PathAndQuery::from_maybe_shared(Bytes::copy_from_slice(rest.as_bytes())).ok()?);
+        Uri::from_parts(parts).ok()
     }
 
     /// Parses `url`, built by [`endpoint_url`] for this origin's connection,
@@ -110,6 +181,36 @@ impl EndpointOrigin {
         }
         Url::options().base_url(Some(&self.parsed)).parse(rest).ok()
     }
+}
+
+/// Tells whether a path and query has only characters that the URL parser
+/// leaves as they are in an `http` or `https` URL: letters, digits,
+/// `-._~!$&()*+,;=:@/` and `%` before two hex digits, and `?` after the
+/// first one. The parser percent-encodes `'` in a query, so it is left out.
+fn is_plain(path_and_query: &str) -> bool {
+    let bytes = path_and_query.as_bytes();
+    let mut in_query = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b','
+            | b';' | b'=' | b':' | b'@' | b'/' => {}
+            b'?' if in_query => {}
+            b'?' => in_query = true,
+            b'%' => {
+                let hex = bytes.get(index + 1..index + 3);
+                if !hex.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                    return false;
+                }
+                index += 2;
+            }
+            _ => return false,
+        }
+        index += 1;
+    }
+    true
 }
 
 /// Returns the caller's headers minus those that must not reach the endpoint:
@@ -269,6 +370,91 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The URI that calls sent before [`EndpointOrigin::plain_uri`] existed.
+    fn parsed_uri(url: &str) -> Option<Uri> {
+        Uri::try_from(Url::parse(url).ok()?.as_str()).ok()
+    }
+
+    #[test]
+    fn plain_uri_taken_for_usual_paths() {
+        let mut endpoint = connection("/api");
+        endpoint.port = 80;
+        let origin = EndpointOrigin::new(&endpoint).unwrap();
+        for (path, query) in [
+            ("/items/1001", None),
+            ("/a%2Fb/c-d_e~f", Some("q=%20x&limit=5&x=a?b")),
+            ("/", Some("")),
+            ("/v1/orders;id=7/@me", Some("filter=(a,b)*")),
+        ] {
+            let url = origin.url("/v2", path, query);
+
+            let plain = origin.plain_uri(&url);
+
+            assert!(plain.is_some(), "{url}");
+            assert_eq!(plain, parsed_uri(&url), "{url}");
+        }
+    }
+
+    #[test]
+    fn plain_uri_left_to_the_parser_for_other_characters() {
+        let origin = EndpointOrigin::new(&connection("")).unwrap();
+        for (path, query) in [
+            ("/x y", None),
+            ("/caf\u{e9}", None),
+            ("/a\\b", None),
+            ("/a/../b", None),
+            ("/a/%2e/b", None),
+            ("/%zz", None),
+            ("/{id}", None),
+            ("/x", Some("name='o'")),
+            ("/x", Some("a=<b>")),
+        ] {
+            let url = origin.url("", path, query);
+
+            assert_eq!(origin.plain_uri(&url), None, "{url}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_uri_equals_parsed_uri(
+            base in "[/a-z%.]{0,6}",
+            path in proptest::prop_oneof![
+                "/(/|[a-zA-Z0-9]|%[0-9a-fA-F]{2}|%2[eE]|[.~!$&()*+,;=:@_-]){0,12}",
+                "/[a-zA-Z0-9%./\\?#'\"{}<> ~!$&()*+,;=:@_-]{0,16}",
+            ],
+            query in proptest::option::of(proptest::prop_oneof![
+                "([a-z0-9?/=&]|%[0-9a-fA-F]{2}){0,10}",
+                "[a-z0-9%./?#'\"<> =&-]{0,10}",
+            ]),
+            port in proptest::sample::select(vec![80u16, 443, 8080]),
+            https in proptest::bool::ANY,
+        ) {
+            let mut endpoint = connection(&base);
+            endpoint.port = port;
+            if https {
+                endpoint.scheme = Scheme::Https;
+            }
+            let origin = EndpointOrigin::new(&endpoint).unwrap();
+            let url = origin.url("", &path, query.as_deref());
+
+            if let Some(plain) = origin.plain_uri(&url) {
+                proptest::prop_assert_eq!(Some(plain), parsed_uri(&url), "{}", url);
+            }
+        }
+    }
+
+    #[test]
+    fn origin_url_equals_endpoint_url() {
+        let endpoint = connection("/api/");
+        let origin = EndpointOrigin::new(&endpoint).unwrap();
+
+        assert_eq!(
+            origin.url("/v1", "/items/", Some("a=1")),
+            endpoint_url(&endpoint, "/v1", "/items/", Some("a=1"))
+        );
     }
 
     #[test]

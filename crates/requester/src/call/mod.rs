@@ -137,12 +137,16 @@ impl Client {
                 ),
             ));
         }
-        let url = endpoint_url(
-            connection,
-            &target.base_path,
-            &request.path,
-            request.query.as_deref(),
-        );
+        let origin = self.endpoint_origins.get(&target.connection);
+        let url = match origin {
+            Some(origin) => origin.url(&target.base_path, &request.path, request.query.as_deref()),
+            None => endpoint_url(
+                connection,
+                &target.base_path,
+                &request.path,
+                request.query.as_deref(),
+            ),
+        };
 
         let credentials = CallerCredentials::from_headers(&request.headers).map_err(|error| {
             CallError::new(
@@ -160,11 +164,10 @@ impl Client {
             )
             .with_details(error.to_string())
         })?;
-        let parsed = self
-            .endpoint_origins
-            .get(&target.connection)
-            .and_then(|origin| origin.parse(&url));
-        let uri = endpoint_uri(&context, parsed, &url)?;
+        let uri = match origin.and_then(|origin| origin.plain_uri(&url)) {
+            Some(uri) => uri,
+            None => endpoint_uri(&context, origin.and_then(|origin| origin.parse(&url)), &url)?,
+        };
         let mut outbound = Outbound::new(request.method, uri, headers, body);
 
         let response = match &connection.authentication {
