@@ -321,28 +321,30 @@ impl Slots {
     /// Returns the slot for `key`, created if missing, and marks it most
     /// recently used; drops the least recently used keys beyond `capacity`.
     fn touch(&mut self, key: &CacheKey, capacity: usize) -> &mut Slot {
-        self.next_tick += 1;
-        let tick = self.next_tick;
-
         match self.slots.get(key).map(|slot| slot.tick) {
+            // Already the most recently used, as a key used by calls in a
+            // row is: nothing moves, and nothing is copied.
+            Some(previous) if previous == self.next_tick => {}
             // A key in use moves to the newest tick without being copied.
             Some(previous) => {
+                self.next_tick += 1;
                 let stored = self.order.remove(&previous).unwrap_or_else(|| key.clone());
-                self.order.insert(tick, stored);
+                self.order.insert(self.next_tick, stored);
             }
             None => {
+                self.next_tick += 1;
                 self.slots.insert(key.clone(), Slot::default());
-                self.order.insert(tick, key.clone());
+                self.order.insert(self.next_tick, key.clone());
+                while self.slots.len() > capacity.max(1) {
+                    let Some((_, oldest)) = self.order.pop_first() else {
+                        break;
+                    };
+                    self.slots.remove(&oldest);
+                }
             }
         }
 
-        while self.slots.len() > capacity.max(1) {
-            let Some((_, oldest)) = self.order.pop_first() else {
-                break;
-            };
-            self.slots.remove(&oldest);
-        }
-
+        let tick = self.next_tick;
         let slot = self.slots.entry(key.clone()).or_default();
         slot.tick = tick;
         slot
