@@ -20,6 +20,10 @@ use crate::transport::EndpointTransport;
 /// not change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct PoolSettings {
+    /// Scheme, host and port of an endpoint connection, whose pools hold
+    /// connections to that one address; `None` for authorization servers,
+    /// whose pool keeps connections per address itself.
+    address: Option<(Scheme, String, u16)>,
     connection_timeout: Duration,
     receive_timeout: Duration,
     /// The `ssl` element and its key stores, for `https` only.
@@ -128,6 +132,7 @@ impl Client {
         let mut endpoints = HashMap::new();
         for (id, connection) in &config.endpoint_connections {
             let settings = PoolSettings {
+                address: Some((connection.scheme, connection.host.clone(), connection.port)),
                 connection_timeout: connection.connection_timeout,
                 receive_timeout: connection.receive_timeout,
                 tls: (connection.scheme == Scheme::Https)
@@ -152,6 +157,7 @@ impl Client {
                 .get(..8)
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
             let settings = PoolSettings {
+                address: None,
                 connection_timeout: server.connection_timeout,
                 receive_timeout: server.receive_timeout,
                 tls: https.then(|| tls_settings(&config, server.ssl.as_deref())),

@@ -1,10 +1,12 @@
-//! The connections of endpoint calls: hyper's pooled HTTP/1.1 and HTTP/2
-//! client over TCP, with rustls for `https` connections.
+//! The connections of endpoint calls: for `https` endpoints hyper-util's
+//! pooled HTTP/1.1 and HTTP/2 client with rustls, for `http` endpoints a
+//! smaller HTTP/1.1 pool of zconnect's own (`plain`).
 //!
-//! Calls go through hyper's client directly rather than reqwest (which token
-//! requests still use): reqwest parses the endpoint URL again in its own
-//! layers on every request, which cost about a third of the instructions of a
-//! forwarded call.
+//! Calls go through hyper rather than reqwest (which token requests still
+//! use): reqwest parses the endpoint URL again in its own layers on every
+//! request, which cost about a third of the instructions of a forwarded call.
+
+mod plain;
 
 use std::cell::Cell;
 use std::fmt;
@@ -16,11 +18,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Uri};
+use http::{Request, Response, Uri};
 use http_body_util::combinators::UnsyncBoxBody;
+use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::{Client, ResponseFuture};
+use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::ClientConfig;
 use tokio::net::TcpStream;
@@ -50,7 +53,56 @@ pub fn bind_thread_to_worker(index: usize) {
 /// The connection pools to one endpoint connection: one per call worker.
 #[derive(Clone)]
 pub(crate) struct EndpointTransport {
-    workers: Arc<[Client<TimedConnector, OutboundBody>]>,
+    workers: Arc<[WorkerPool]>,
+}
+
+enum WorkerPool {
+    Plain(plain::PlainPool),
+    Tls(Box<Client<TimedConnector, OutboundBody>>),
+}
+
+/// Why an attempt got no response.
+#[derive(Debug)]
+pub(crate) enum TransportError {
+    /// No connection could be opened (`ConnectTimedOut` when it took longer
+    /// than `connectionTimeout`).
+    Connect(BoxError),
+    /// The connection failed while the request or the response head was on
+    /// its way.
+    Request(hyper::Error),
+    /// The pool of `https` endpoints failed.
+    Pooled(hyper_util::client::legacy::Error),
+}
+
+impl TransportError {
+    /// Tells whether the connection could not be opened.
+    pub(crate) fn is_connect(&self) -> bool {
+        match self {
+            TransportError::Connect(_) => true,
+            TransportError::Request(_) => false,
+            TransportError::Pooled(error) => error.is_connect(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Connect(_) => f.write_str("the connection could not be opened"),
+            TransportError::Request(_) => f.write_str("the request failed"),
+            TransportError::Pooled(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TransportError::Connect(error) => Some(error.as_ref()),
+            TransportError::Request(error) => Some(error),
+            TransportError::Pooled(error) => error.source(),
+        }
+    }
 }
 
 impl fmt::Debug for EndpointTransport {
@@ -63,8 +115,8 @@ impl fmt::Debug for EndpointTransport {
 
 impl EndpointTransport {
     /// Builds `workers` pools (at least one) that open connections within
-    /// `connection_timeout`, TCP connect and TLS handshake included, with
-    /// `tls` for `https` endpoints.
+    /// `connection_timeout`, TCP connect and TLS handshake included: with
+    /// `tls` for an `https` endpoint, plain HTTP/1.1 without.
     pub(crate) fn new(
         connection_timeout: Duration,
         tls: Option<ClientConfig>,
@@ -73,21 +125,22 @@ impl EndpointTransport {
         let mut tcp = HttpConnector::new();
         tcp.set_nodelay(true);
         tcp.enforce_http(false);
-        let connector = match tls {
-            Some(mut tls) => {
-                // The builder sets the ALPN protocols (h2, then http/1.1)
-                // itself and panics when the configuration already has some.
-                tls.alpn_protocols.clear();
-                Connector::Tls(
-                    HttpsConnectorBuilder::new()
-                        .with_tls_config(tls)
-                        .https_or_http()
-                        .enable_all_versions()
-                        .wrap_connector(tcp),
-                )
-            }
-            None => Connector::Plain(tcp),
+        let Some(tls) = tls else {
+            let workers = (0..workers.max(1))
+                .map(|_| WorkerPool::Plain(plain::PlainPool::new(tcp.clone(), connection_timeout)))
+                .collect();
+            return EndpointTransport { workers };
         };
+
+        let mut tls = tls;
+        // The builder sets the ALPN protocols (h2, then http/1.1) itself and
+        // panics when the configuration already has some.
+        tls.alpn_protocols.clear();
+        let connector = HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_all_versions()
+            .wrap_connector(tcp);
         let connector = TimedConnector {
             inner: connector,
             timeout: connection_timeout,
@@ -95,11 +148,13 @@ impl EndpointTransport {
 
         let workers = (0..workers.max(1))
             .map(|_| {
-                Client::builder(TokioExecutor::new())
-                    .pool_idle_timeout(IDLE_TIMEOUT)
-                    .pool_timer(TokioTimer::new())
-                    .timer(TokioTimer::new())
-                    .build(connector.clone())
+                WorkerPool::Tls(Box::new(
+                    Client::builder(TokioExecutor::new())
+                        .pool_idle_timeout(IDLE_TIMEOUT)
+                        .pool_timer(TokioTimer::new())
+                        .timer(TokioTimer::new())
+                        .build(connector.clone()),
+                ))
             })
             .collect();
         EndpointTransport { workers }
@@ -107,9 +162,18 @@ impl EndpointTransport {
 
     /// Sends `request` on a pooled connection of the current thread's
     /// worker, opening one if none is idle.
-    pub(crate) fn send(&self, request: Request<OutboundBody>) -> ResponseFuture {
+    pub(crate) async fn send(
+        &self,
+        request: Request<OutboundBody>,
+    ) -> Result<Response<Incoming>, TransportError> {
         let index = WORKER.with(Cell::get) % self.workers.len();
-        self.workers[index].request(request)
+        match &self.workers[index] {
+            WorkerPool::Plain(pool) => pool.send(request).await,
+            WorkerPool::Tls(client) => client
+                .request(request)
+                .await
+                .map_err(TransportError::Pooled),
+        }
     }
 }
 
@@ -125,18 +189,13 @@ impl fmt::Display for ConnectTimedOut {
 
 impl std::error::Error for ConnectTimedOut {}
 
-#[derive(Clone)]
-enum Connector {
-    Plain(HttpConnector),
-    Tls(HttpsConnector<HttpConnector>),
-}
-
 type Stream = MaybeHttpsStream<TokioIo<TcpStream>>;
 
-/// Opens connections, TCP and TLS alike, within one time limit.
+/// Opens TLS connections within one time limit, TCP connect and handshake
+/// together.
 #[derive(Clone)]
 struct TimedConnector {
-    inner: Connector,
+    inner: HttpsConnector<HttpConnector>,
     timeout: Duration,
 }
 
@@ -146,24 +205,12 @@ impl tower_service::Service<Uri> for TimedConnector {
     type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        match &mut self.inner {
-            Connector::Plain(tcp) => tcp.poll_ready(cx).map_err(Into::into),
-            Connector::Tls(tls) => tls.poll_ready(cx),
-        }
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let timeout = self.timeout;
-        let connecting: Self::Future = match &mut self.inner {
-            Connector::Plain(tcp) => {
-                let connecting = tcp.call(uri);
-                Box::pin(async move {
-                    let stream = connecting.await?;
-                    Ok(MaybeHttpsStream::Http(stream))
-                })
-            }
-            Connector::Tls(tls) => Box::pin(tls.call(uri)),
-        };
+        let connecting = self.inner.call(uri);
         Box::pin(async move {
             match tokio::time::timeout(timeout, connecting).await {
                 Ok(outcome) => outcome,

@@ -281,3 +281,26 @@ async fn password_grant_sends_caller_credentials() {
         Some("wonder land")
     );
 }
+
+#[tokio::test]
+async fn rebuilt_client_follows_a_new_endpoint_port() {
+    let first = Sandbox::start().await.unwrap();
+    let second = Sandbox::start().await.unwrap();
+    for sandbox in [&first, &second] {
+        sandbox.set_api_auth(ApiAuth::Open);
+    }
+    let shared = shared();
+    let mut config = oauth_config(&first, RetryCheckLevel::InvalidTokenChallenge);
+    connection(&mut config).authentication = None;
+    let before = client(config.clone(), &shared);
+    get(&before, "/items").await.unwrap();
+
+    connection(&mut config).port = second.port();
+    let after =
+        zconnect_requester::Client::build(std::sync::Arc::new(config), shared, Some(&before))
+            .unwrap();
+    get(&after, "/items").await.unwrap();
+
+    assert_eq!(first.api_calls(), 1);
+    assert_eq!(second.api_calls(), 1);
+}

@@ -16,7 +16,7 @@ use crate::body::{BodyStream, PreparedBody, ResponseBody};
 use crate::call::{error_chain, CallContext, CallResponse};
 use crate::error::{CallError, ErrorKind};
 use crate::forward::returned_headers;
-use crate::transport::{ConnectTimedOut, OutboundBody};
+use crate::transport::{ConnectTimedOut, OutboundBody, TransportError};
 
 /// The endpoint URL as the HTTP client takes it. `parsed` is the URL from the
 /// connection's parsed origin, if that shortcut could take it; otherwise
@@ -233,10 +233,7 @@ fn receive_timed_out(context: &CallContext<'_>) -> CallError {
 }
 
 /// Maps a failed attempt to the error the caller receives.
-fn endpoint_error(
-    context: &CallContext<'_>,
-    error: &hyper_util::client::legacy::Error,
-) -> CallError {
+fn endpoint_error(context: &CallContext<'_>, error: &TransportError) -> CallError {
     let connection = context.connection;
     let requester = context.requester;
     let connect_timeout = find_in_chain::<ConnectTimedOut>(error).is_some();
