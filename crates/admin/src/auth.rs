@@ -45,7 +45,7 @@ struct Credentials {
 
 /// Authenticates the request's HTTP Basic credentials against every
 /// `basicRegistry` of the configuration.
-pub fn authenticate(config: &Config, headers: &HeaderMap) -> Result<Caller, AuthFailure> {
+pub async fn authenticate(config: &Config, headers: &HeaderMap) -> Result<Caller, AuthFailure> {
     if config.basic_registries.is_empty() {
         return Err(AuthFailure::NoRegistry);
     }
@@ -60,7 +60,7 @@ pub fn authenticate(config: &Config, headers: &HeaderMap) -> Result<Caller, Auth
         else {
             continue;
         };
-        if !password_matches(credentials.password.expose(), &user.password) {
+        if !password_matches(&credentials.password, &user.password).await {
             return Err(AuthFailure::WrongCredentials);
         }
         return Ok(Caller {
@@ -101,10 +101,20 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Credentials, AuthFailure> {
     })
 }
 
-fn password_matches(candidate: &str, stored: &UserPassword) -> bool {
+/// Checks a password. A `{hash}` password is checked on the blocking pool:
+/// PBKDF2 with many iterations takes long enough to hold up every other
+/// connection of the thread that serves this one.
+async fn password_matches(candidate: &Secret, stored: &UserPassword) -> bool {
     match stored {
-        UserPassword::Plain(expected) => digests_equal(candidate, expected.expose()),
-        UserPassword::Hash(record) => zconnect_config::values::verify_hash(record, candidate),
+        UserPassword::Plain(expected) => digests_equal(candidate.expose(), expected.expose()),
+        UserPassword::Hash(record) => {
+            let (record, candidate) = (record.clone(), candidate.clone());
+            tokio::task::spawn_blocking(move || {
+                zconnect_config::values::verify_hash(&record, candidate.expose())
+            })
+            .await
+            .unwrap_or(false)
+        }
     }
 }
 
@@ -146,6 +156,10 @@ mod tests {
                     name: "bob".to_owned(),
                     password: UserPassword::Plain(Secret::new("builder")),
                 },
+                RegistryUser {
+                    name: "carol".to_owned(),
+                    password: UserPassword::Hash(Secret::new(hash_record("s3cret"))),
+                },
             ],
             groups: vec![
                 RegistryGroup {
@@ -163,6 +177,28 @@ mod tests {
         config
     }
 
+    /// Writes `password` as a Liberty `{hash}` record: PBKDF2 with HMAC-SHA1,
+    /// 1,000 iterations, an 8-byte salt and a 256-bit digest, in tagged fields.
+    fn hash_record(password: &str) -> String {
+        let salt = [9u8; 8];
+        let mut digest = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password.as_bytes(), &salt, 1000, &mut digest);
+        let mut record = Vec::new();
+        for (tag, field) in [
+            (0x20u8, 1000u32.to_be_bytes().to_vec()),
+            (0x30, salt.to_vec()),
+            (0x40, digest.to_vec()),
+        ] {
+            record.push(tag);
+            record.extend_from_slice(&(field.len() as u32).to_be_bytes());
+            record.extend_from_slice(&field);
+        }
+        format!(
+            "{{hash}}{}",
+            base64::engine::general_purpose::STANDARD.encode(record)
+        )
+    }
+
     fn basic(user: &str, password: &str) -> HeaderMap {
         let encoded =
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
@@ -174,50 +210,66 @@ mod tests {
         headers
     }
 
-    #[test]
-    fn authenticate_accepts_password_with_colon() {
+    #[tokio::test]
+    async fn authenticate_accepts_password_with_colon() {
         let caller = authenticate(&config_with_registry(), &basic("alice", "wonder:land"))
+            .await
             .expect("alice authenticates");
         assert_eq!(caller.user, "alice");
         assert!(caller.groups.contains("ops"));
         assert!(caller.groups.contains("readers"));
     }
 
-    #[test]
-    fn authenticate_rejects_wrong_password() {
-        let result = authenticate(&config_with_registry(), &basic("alice", "wrong"));
+    #[tokio::test]
+    async fn authenticate_rejects_wrong_password() {
+        let result = authenticate(&config_with_registry(), &basic("alice", "wrong")).await;
         assert_eq!(result, Err(AuthFailure::WrongCredentials));
     }
 
-    #[test]
-    fn authenticate_rejects_unknown_user() {
-        let result = authenticate(&config_with_registry(), &basic("mallory", "builder"));
+    #[tokio::test]
+    async fn authenticate_rejects_unknown_user() {
+        let result = authenticate(&config_with_registry(), &basic("mallory", "builder")).await;
         assert_eq!(result, Err(AuthFailure::WrongCredentials));
     }
 
-    #[test]
-    fn authenticate_requires_header() {
-        let result = authenticate(&config_with_registry(), &HeaderMap::new());
+    #[tokio::test]
+    async fn authenticate_requires_header() {
+        let result = authenticate(&config_with_registry(), &HeaderMap::new()).await;
         assert_eq!(result, Err(AuthFailure::MissingCredentials));
     }
 
-    #[test]
-    fn authenticate_rejects_bad_base64() {
+    #[tokio::test]
+    async fn authenticate_rejects_bad_base64() {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
-        let result = authenticate(&config_with_registry(), &headers);
+        let result = authenticate(&config_with_registry(), &headers).await;
         assert_eq!(result, Err(AuthFailure::MalformedCredentials));
     }
 
-    #[test]
-    fn authenticate_without_registry_reports_it() {
-        let result = authenticate(&Config::default(), &basic("alice", "wonder:land"));
+    #[tokio::test]
+    async fn authenticate_without_registry_reports_it() {
+        let result = authenticate(&Config::default(), &basic("alice", "wonder:land")).await;
         assert_eq!(result, Err(AuthFailure::NoRegistry));
     }
 
-    #[test]
-    fn groups_lists_only_memberships() {
+    #[tokio::test]
+    async fn authenticate_checks_hash_password() {
+        let caller = authenticate(&config_with_registry(), &basic("carol", "s3cret"))
+            .await
+            .expect("carol authenticates");
+        assert_eq!(caller.user, "carol");
+    }
+
+    #[tokio::test]
+    async fn authenticate_rejects_wrong_hash_password() {
+        let result = authenticate(&config_with_registry(), &basic("carol", "s3cret!")).await;
+        assert_eq!(result, Err(AuthFailure::WrongCredentials));
+    }
+
+    #[tokio::test]
+    async fn groups_lists_only_memberships() {
         let caller = authenticate(&config_with_registry(), &basic("bob", "builder"))
+            .await
             .expect("bob authenticates");
         assert_eq!(caller.groups, BTreeSet::from(["readers".to_owned()]));
     }

@@ -52,7 +52,7 @@ pub async fn deploy(
     {
         let snapshot = state.snapshot.load_full();
         let config = &snapshot.loaded.config;
-        let access = AdminAccess::of(&state, config, &headers)?;
+        let access = AdminAccess::of(&state, config, &headers).await?;
         access.require(
             config,
             RoleGroups::requesters(config),
@@ -63,7 +63,7 @@ pub async fn deploy(
     let status = requested_status(&query)?;
     require_zip(&headers)?;
     let bytes = read_body(&state, &headers, body).await?;
-    let archive = read_upload(&state, &bytes)?;
+    let archive = read_upload(&state, bytes.clone()).await?;
     let name = archive.name.clone();
 
     let _writing = state.archive_writes.lock().await;
@@ -137,7 +137,7 @@ pub async fn update_archive(
         require_zip(upload.headers)?;
         archive_path(state, requester, "updated")?;
     }
-    let archive = read_upload(state, &upload.bytes)?;
+    let archive = read_upload(state, upload.bytes.clone()).await?;
     if archive.name != name {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -191,7 +191,7 @@ pub async fn delete(
     {
         let snapshot = state.snapshot.load_full();
         let config = &snapshot.loaded.config;
-        let access = AdminAccess::of(&state, config, &headers)?;
+        let access = AdminAccess::of(&state, config, &headers).await?;
         let requester = snapshot.requester(&name).ok_or_else(|| unknown(&name))?;
         access.require(
             config,
@@ -283,8 +283,10 @@ fn require_zip(headers: &HeaderMap) -> Result<(), ApiError> {
     .details("With curl: --data-binary @file.ara -H 'Content-Type: application/zip'."))
 }
 
-/// Reads and checks an uploaded archive.
-fn read_upload(state: &AppState, bytes: &[u8]) -> Result<Archive, ApiError> {
+/// Reads and checks an uploaded archive on the blocking pool: unpacking and
+/// parsing a large archive takes long enough to hold up every other
+/// connection of the thread that serves this one.
+async fn read_upload(state: &AppState, bytes: Bytes) -> Result<Archive, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -293,7 +295,17 @@ fn read_upload(state: &AppState, bytes: &[u8]) -> Result<Archive, ApiError> {
         ));
     }
     let limits = archives::limits(state.options.max_archive_size);
-    read_archive_with_limits(bytes, Path::new("(upload)"), limits).map_err(|error| {
+    let reading = tokio::task::spawn_blocking(move || {
+        read_archive_with_limits(&bytes, Path::new("(upload)"), limits)
+    });
+    let outcome = reading.await.map_err(|error| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            messages::ARCHIVE_INVALID.id,
+            format!("Reading the archive failed inside zconnect: {error}."),
+        )
+    })?;
+    outcome.map_err(|error| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             messages::ARCHIVE_INVALID.id,

@@ -52,7 +52,7 @@ pub async fn call(State(state): State<Arc<AppState>>, request: Request) -> Respo
         );
     };
 
-    let target = match resolve(&state, &snapshot, name, &parts) {
+    let target = match resolve(&state, &snapshot, name, &parts).await {
         Ok(target) => target,
         Err(error) => return rejected(&state, &snapshot, name, error),
     };
@@ -140,7 +140,7 @@ fn rejected(state: &AppState, snapshot: &Snapshot, name: &str, error: CallError)
 }
 
 /// Finds the requester and checks caller, status, connection and operation.
-fn resolve(
+async fn resolve(
     state: &AppState,
     snapshot: &Snapshot,
     name: &str,
@@ -160,7 +160,7 @@ fn resolve(
         None => (config.api_requesters.defaults.require_auth, &[][..]),
     };
     if require_auth {
-        check_caller(config, name, invoke_groups, &request.headers)?;
+        check_caller(config, name, invoke_groups, &request.headers).await?;
     }
 
     let requester = found.ok_or_else(|| {
@@ -240,13 +240,13 @@ fn check_operation(
 
 /// Authenticates the caller and checks that it is in one of `invoke_groups`
 /// (any caller when there are none).
-fn check_caller(
+async fn check_caller(
     config: &zconnect_config::Config,
     name: &str,
     invoke_groups: &[String],
     headers: &axum::http::HeaderMap,
 ) -> Result<(), CallError> {
-    let caller = authenticate(config, headers).map_err(|failure| match failure {
+    let caller = authenticate(config, headers).await.map_err(|failure| match failure {
         AuthFailure::NoRegistry => CallError::new(
             ErrorKind::CallerNotAuthenticated,
             format!("The API requester {name} requires authenticated callers but no user registry is configured."),

@@ -20,7 +20,7 @@ use crate::time::rfc3339;
 
 /// Checks that the caller has `role` through the server-wide groups, and
 /// returns the snapshot the check used.
-fn require_global_role(
+async fn require_global_role(
     state: &AppState,
     headers: &HeaderMap,
     role: Role,
@@ -28,7 +28,7 @@ fn require_global_role(
 ) -> Result<Arc<Snapshot>, ApiError> {
     let snapshot = state.snapshot.load_full();
     let config = &snapshot.loaded.config;
-    let access = AdminAccess::of(state, config, headers)?;
+    let access = AdminAccess::of(state, config, headers).await?;
     access.require(config, RoleGroups::global(config), role, action)?;
     Ok(snapshot)
 }
@@ -39,7 +39,8 @@ pub async fn effective(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let snapshot = require_global_role(&state, &headers, Role::Reader, "read the configuration")?;
+    let snapshot =
+        require_global_role(&state, &headers, Role::Reader, "read the configuration").await?;
 
     let view = serde_json::to_value(&*snapshot.loaded.effective).unwrap_or(Value::Null);
     Ok(Json(view))
@@ -55,7 +56,8 @@ pub async fn status(
         &headers,
         Role::Reader,
         "read the configuration status",
-    )?;
+    )
+    .await?;
 
     Ok(Json(status_object(&state)))
 }
@@ -65,7 +67,7 @@ pub async fn refresh(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    require_global_role(&state, &headers, Role::Admin, "reload the configuration")?;
+    require_global_role(&state, &headers, Role::Admin, "reload the configuration").await?;
 
     let (reply, answer) = oneshot::channel();
     let stopped = || {

@@ -28,8 +28,12 @@ pub enum AdminAccess {
 
 impl AdminAccess {
     /// Authenticates an admin API request.
-    pub fn of(state: &AppState, config: &Config, headers: &HeaderMap) -> Result<Self, ApiError> {
-        match authenticate(config, headers) {
+    pub async fn of(
+        state: &AppState,
+        config: &Config,
+        headers: &HeaderMap,
+    ) -> Result<Self, ApiError> {
+        match authenticate(config, headers).await {
             Ok(caller) => Ok(AdminAccess::Caller(caller)),
             Err(AuthFailure::NoRegistry) if state.loopback_only() => Ok(AdminAccess::Open),
             Err(AuthFailure::NoRegistry) => Err(ApiError::new(
@@ -157,17 +161,18 @@ mod tests {
         state
     }
 
-    #[test]
-    fn no_registry_on_loopback_is_open() {
+    #[tokio::test]
+    async fn no_registry_on_loopback_is_open() {
         let state = state_listening_on("127.0.0.1:9080");
-        let access = AdminAccess::of(&state, &Config::default(), &HeaderMap::new());
+        let access = AdminAccess::of(&state, &Config::default(), &HeaderMap::new()).await;
         assert!(matches!(access, Ok(AdminAccess::Open)));
     }
 
-    #[test]
-    fn no_registry_on_all_interfaces_is_forbidden() {
+    #[tokio::test]
+    async fn no_registry_on_all_interfaces_is_forbidden() {
         let state = state_listening_on("0.0.0.0:9080");
         let error = AdminAccess::of(&state, &Config::default(), &HeaderMap::new())
+            .await
             .expect_err("admin API closed");
         assert_eq!(error.status, StatusCode::FORBIDDEN);
         assert!(error.message.contains("basicRegistry"), "{}", error.message);

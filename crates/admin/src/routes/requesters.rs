@@ -26,7 +26,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let snapshot = state.snapshot.load_full();
     let config = &snapshot.loaded.config;
-    let access = AdminAccess::of(&state, config, &headers)?;
+    let access = AdminAccess::of(&state, config, &headers).await?;
 
     let global_reader = access.role(config, RoleGroups::global(config)).is_some()
         || access
@@ -64,7 +64,7 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let snapshot = state.snapshot.load_full();
     let config = &snapshot.loaded.config;
-    let access = AdminAccess::of(&state, config, &headers)?;
+    let access = AdminAccess::of(&state, config, &headers).await?;
 
     let requester = snapshot.requester(&name).ok_or_else(|| unknown(&name))?;
     access.require(
@@ -95,7 +95,7 @@ pub async fn update(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let access = {
         let snapshot = state.snapshot.load_full();
-        AdminAccess::of(&state, &snapshot.loaded.config, &headers)?
+        AdminAccess::of(&state, &snapshot.loaded.config, &headers).await?
     };
 
     let body = read_body(&state, &headers, body).await?;
