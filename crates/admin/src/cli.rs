@@ -59,6 +59,11 @@ impl ConfigArgs {
     }
 }
 
+/// Most threads `--worker-threads` accepts. Each costs a few file
+/// descriptors and its own idle endpoint connections; more threads than
+/// CPUs only add switching.
+const MAX_WORKER_THREADS: u64 = 256;
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
@@ -100,8 +105,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_positive_duration)]
     pub header_read_timeout: Duration,
 
-    /// Threads that serve HTTP connections, each with its own connections to every endpoint; 0 or absent means one per CPU.
-    #[arg(long, value_name = "COUNT", default_value_t = 0)]
+    /// Threads that serve HTTP connections, each with its own connections to every endpoint, at most 256; 0 or absent means one per CPU.
+    #[arg(long, value_name = "COUNT", default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_WORKER_THREADS))]
     pub worker_threads: usize,
 }
 
@@ -287,6 +292,38 @@ mod tests {
                 "{option}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn run_worker_threads_zero_means_one_per_cpu() {
+        let Command::Run(args) = parse(&["zconnect", "run", "--worker-threads", "0"]).command
+        else {
+            panic!("run expected");
+        };
+
+        assert_eq!(
+            args.server_options().worker_threads,
+            crate::options::default_worker_threads()
+        );
+    }
+
+    #[test]
+    fn run_worker_threads_are_taken_up_to_the_maximum() {
+        let Command::Run(args) = parse(&["zconnect", "run", "--worker-threads", "256"]).command
+        else {
+            panic!("run expected");
+        };
+
+        assert_eq!(args.server_options().worker_threads, 256);
+    }
+
+    #[test]
+    fn run_worker_threads_over_the_maximum_are_rejected() {
+        let Err(error) = Cli::try_parse_from(["zconnect", "run", "--worker-threads", "257"]) else {
+            panic!("257 threads accepted");
+        };
+
+        assert!(error.to_string().contains("0..=256"), "{error}");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub enum StartError {
     Client(String),
     #[error(transparent)]
     Bind(#[from] crate::listener::BindError),
-    #[error("cannot start the connection threads: {0}; lower --worker-threads or raise the limit on threads of the process")]
+    #[error("cannot start the connection threads: {0}; lower --worker-threads, or raise the limits of the process on threads and open files")]
     Workers(std::io::Error),
 }
 
