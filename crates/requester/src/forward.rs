@@ -29,6 +29,10 @@ pub fn has_dot_segment(path: &str) -> bool {
         .flat_map(|part| part.split("%2f"))
         .flat_map(|part| part.split("%5c"))
         .any(|segment| {
+            // Servlet containers drop `;` path parameters before they
+            // resolve the path, so `..;x` climbs like `..`.
+            let segment = segment.split(';').next().unwrap_or_default();
+            let segment = segment.split("%3b").next().unwrap_or_default();
             let decoded = segment.replace("%2e", ".");
             decoded == "." || decoded == ".."
         })
@@ -511,6 +515,26 @@ mod tests {
         ];
         for path in rejected {
             assert!(has_dot_segment(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_with_path_parameters_found() {
+        for path in [
+            "/a/..;/b",
+            "/a/..;jsessionid=1/b",
+            "/.%2e;x/b",
+            "/a/.;/b",
+            "/..%3bx/b",
+        ] {
+            assert!(has_dot_segment(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn path_parameters_beside_names_are_allowed() {
+        for path in ["/a;v=1/b", "/..a;x/b", "/a/;/b", "/file.txt;v=2"] {
+            assert!(!has_dot_segment(path), "{path}");
         }
     }
 
