@@ -195,8 +195,8 @@ impl Stream for ResponseBody {
                 this.timer = None;
                 match &item {
                     None => this.finished = true,
-                    // The HTTP client has its own limit on each pause; a
-                    // stall it reports is reported like one seen here.
+                    // A stream that reports its own timeout (the hyper
+                    // client sets none) is reported like a stall seen here.
                     Some(Err(error)) if error.kind() == io::ErrorKind::TimedOut => {
                         this.finished = true;
                         if let Some(on_stall) = this.on_stall.take() {

@@ -323,7 +323,7 @@ impl Slots {
     fn touch(&mut self, key: &CacheKey, capacity: usize) -> &mut Slot {
         match self.slots.get(key).map(|slot| slot.tick) {
             // Already the most recently used, as a key used by calls in a
-            // row is: nothing moves, and nothing is copied.
+            // row is, so the order stays as it is.
             Some(previous) if previous == self.next_tick => {}
             // A key in use moves to the newest tick without being copied.
             Some(previous) => {
