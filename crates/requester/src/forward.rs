@@ -222,10 +222,17 @@ fn is_plain(path_and_query: &str) -> bool {
 /// `Authorization`, every `BAQHAPI-*` header and `Content-Length` (set again
 /// for the body actually sent).
 pub fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut forwarded = headers.clone();
+    strip_unforwarded(&mut forwarded);
+    forwarded
+}
+
+/// Removes from the caller's headers those [`forwarded_headers`] leaves out.
+/// Filtering the caller's own map saves copying every header that stays.
+pub fn strip_unforwarded(headers: &mut HeaderMap) {
     let listed = connection_listed(headers);
-    let mut forwarded = HeaderMap::with_capacity(headers.len());
-    for (name, value) in headers {
-        if is_hop_by_hop(name)
+    remove_names(headers, |name| {
+        is_hop_by_hop(name)
             || listed
                 .iter()
                 .any(|listed_name| listed_name == name.as_str())
@@ -233,29 +240,49 @@ pub fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
             || *name == header::AUTHORIZATION
             || *name == header::CONTENT_LENGTH
             || name.as_str().starts_with("baqhapi-")
-        {
-            continue;
-        }
-        forwarded.append(name.clone(), value.clone());
-    }
-    forwarded
+    });
 }
 
 /// Returns the endpoint's response headers minus hop-by-hop ones.
 pub fn returned_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut returned = headers.clone();
+    strip_hop_by_hop(&mut returned);
+    returned
+}
+
+/// Removes from the endpoint's response headers those [`returned_headers`]
+/// leaves out.
+pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     let listed = connection_listed(headers);
-    let mut returned = HeaderMap::with_capacity(headers.len());
-    for (name, value) in headers {
-        if is_hop_by_hop(name)
+    remove_names(headers, |name| {
+        is_hop_by_hop(name)
             || listed
                 .iter()
                 .any(|listed_name| listed_name == name.as_str())
-        {
-            continue;
-        }
-        returned.append(name.clone(), value.clone());
+    });
+}
+
+/// Removes every value of each header name that `unwanted` selects, keeping
+/// the order of the others. A map with nothing to remove, as most responses
+/// are, stays as it is without a copy.
+fn remove_names(headers: &mut HeaderMap, unwanted: impl Fn(&HeaderName) -> bool) {
+    if !headers.keys().any(&unwanted) {
+        return;
     }
-    returned
+    // HeaderMap::remove moves the last entry into the gap, which would
+    // reorder what is forwarded; rebuilding keeps the order.
+    let mut kept = HeaderMap::with_capacity(headers.len());
+    // The iterator names a header once, before its first value only.
+    let mut current: Option<HeaderName> = None;
+    for (name, value) in std::mem::take(headers) {
+        if name.is_some() {
+            current = name;
+        }
+        if let Some(name) = current.as_ref().filter(|name| !unwanted(name)) {
+            kept.append(name.clone(), value);
+        }
+    }
+    *headers = kept;
 }
 
 /// Header names are lowercase in `http`, so comparisons are on lowercase text.
@@ -591,5 +618,45 @@ mod tests {
 
         let names: Vec<&str> = forwarded.keys().map(HeaderName::as_str).collect();
         assert_eq!(names, ["content-type", "x-request-id"]);
+    }
+
+    #[test]
+    fn every_value_of_a_kept_header_is_kept() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("x-trace", "a"),
+            ("host", "zconnect"),
+            ("x-trace", "b"),
+            ("accept", "text/plain"),
+            ("accept", "application/json"),
+        ] {
+            headers.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+
+        let forwarded = forwarded_headers(&headers);
+
+        let traces: Vec<&str> = forwarded
+            .get_all("x-trace")
+            .iter()
+            .map(|value| value.to_str().unwrap())
+            .collect();
+        assert_eq!(traces, ["a", "b"]);
+        assert_eq!(forwarded.get_all("accept").iter().count(), 2);
+        assert!(forwarded.get("host").is_none());
+    }
+
+    #[test]
+    fn response_without_hop_by_hop_headers_is_kept_whole() {
+        let mut headers = HeaderMap::new();
+        headers.append("content-type", "application/json".parse().unwrap());
+        headers.append("set-cookie", "a=1".parse().unwrap());
+        headers.append("set-cookie", "b=2".parse().unwrap());
+
+        let returned = returned_headers(&headers);
+
+        assert_eq!(returned, headers);
     }
 }

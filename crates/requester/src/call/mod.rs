@@ -17,7 +17,7 @@ use crate::body::{RequestBody, ResponseBody};
 use crate::client::{Client, EndpointPool};
 use crate::credentials::CallerCredentials;
 use crate::error::{CallError, ErrorKind};
-use crate::forward::{endpoint_url, forwarded_headers, has_dot_segment};
+use crate::forward::{endpoint_url, has_dot_segment, strip_unforwarded};
 
 use send::{endpoint_uri, into_call_response, Outbound};
 
@@ -154,7 +154,8 @@ impl Client {
                 format!("The call to API requester '{requester}' has an invalid credential header: {error}."),
             )
         })?;
-        let headers = forwarded_headers(&request.headers);
+        let mut headers = request.headers;
+        strip_unforwarded(&mut headers);
 
         let max_buffered = self.shared.options().max_buffered_body;
         let body = request.body.prepare(max_buffered).await.map_err(|error| {

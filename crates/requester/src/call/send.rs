@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::body::{BodyStream, PreparedBody, ResponseBody};
 use crate::call::{error_chain, CallContext, CallResponse};
 use crate::error::{CallError, ErrorKind};
-use crate::forward::returned_headers;
+use crate::forward::strip_hop_by_hop;
 use crate::transport::{ConnectTimedOut, OutboundBody, TransportError};
 
 /// The endpoint URL as the HTTP client takes it. `parsed` is the URL from the
@@ -165,11 +165,13 @@ pub(crate) fn into_call_response(
     response: Response<Incoming>,
 ) -> CallResponse {
     let status = response.status();
-    let headers = returned_headers(response.headers());
+    let (parts, body) = response.into_parts();
+    let mut headers = parts.headers;
+    strip_hop_by_hop(&mut headers);
     let return_code = if status.is_success() { 0 } else { 1 };
 
     let receive_timeout = context.connection.receive_timeout;
-    let stream = BodyDataStream::new(response.into_body())
+    let stream = BodyDataStream::new(body)
         .map_err(|error| io::Error::other(error_chain(&error)))
         .boxed();
     let on_stall = stall_reporter(context, receive_timeout);
