@@ -13,9 +13,9 @@ use tokio::time::Instant;
 /// check to take a good part of a second even in an optimized build.
 const ITERATIONS: u32 = 1_000_000;
 
-/// A `{hash}` record (Liberty's tagged fields: iteration count, salt, digest)
-/// whose digest matches no password, so every check runs all iterations and
-/// fails.
+/// Returns a `{hash}` record (Liberty's tagged fields: iteration count, salt,
+/// digest) whose digest matches no password, so every check runs all
+/// iterations and fails.
 fn slow_hash() -> String {
     let mut record = Vec::new();
     for (tag, field) in [

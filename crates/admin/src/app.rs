@@ -37,7 +37,7 @@ impl App {
         }
     }
 
-    /// Answers one request.
+    /// Returns the response to one request.
     pub async fn handle(self, request: http::Request<Incoming>) -> Response {
         let request = request.map(Body::new);
         if is_call_path(request.uri().path()) {

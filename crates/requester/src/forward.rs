@@ -403,7 +403,8 @@ mod tests {
         }
     }
 
-    /// The URI that calls sent before [`EndpointOrigin::plain_uri`] existed.
+    /// Returns the URI that calls sent before [`EndpointOrigin::plain_uri`]
+    /// existed.
     fn parsed_uri(url: &str) -> Option<Uri> {
         Uri::try_from(Url::parse(url).ok()?.as_str()).ok()
     }
@@ -429,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_uri_left_to_the_parser_for_other_characters() {
+    fn plain_uri_rejects_other_characters() {
         let origin = EndpointOrigin::new(&connection("")).unwrap();
         for (path, query) in [
             ("/x y", None),
@@ -649,7 +650,7 @@ mod tests {
     }
 
     #[test]
-    fn response_without_hop_by_hop_headers_is_kept_whole() {
+    fn returned_headers_kept_without_hop_by_hop() {
         let mut headers = HeaderMap::new();
         headers.append("content-type", "application/json".parse().unwrap());
         headers.append("set-cookie", "a=1".parse().unwrap());

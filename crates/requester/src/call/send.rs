@@ -18,9 +18,9 @@ use crate::error::{CallError, ErrorKind};
 use crate::forward::strip_hop_by_hop;
 use crate::transport::{ConnectTimedOut, OutboundBody, TransportError};
 
-/// The endpoint URL as the HTTP client takes it. `parsed` is the URL from the
-/// connection's parsed origin, if that shortcut could take it; otherwise
-/// `text` is parsed whole, IDNA and percent-encoding rules included.
+/// Returns the endpoint URL as the HTTP client takes it: `parsed`, the URL
+/// from the connection's parsed origin, when that shortcut could take it, and
+/// otherwise `text` parsed whole, IDNA and percent-encoding rules included.
 pub(crate) fn endpoint_uri(
     context: &CallContext<'_>,
     parsed: Option<url::Url>,
@@ -101,7 +101,7 @@ impl Outbound {
             headers.insert(name, value);
         }
         // What reqwest, which zconnect used before, sends when the caller
-        // names no media type; some endpoints answer 406 without it.
+        // names no media type, because some endpoints return 406 without it.
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
@@ -135,7 +135,7 @@ impl Outbound {
 
         let started = Instant::now();
         // NOTE: counted from the start of the attempt, connection and upload
-        // included, as reqwest did before; receiveTimeout is meant to start
+        // included, as reqwest did before. receiveTimeout is meant to start
         // once the request is sent, so an upload slower than receiveTimeout
         // times out here.
         let receive_timeout = context.connection.receive_timeout;
