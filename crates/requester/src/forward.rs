@@ -228,14 +228,12 @@ pub fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
 }
 
 /// Removes from the caller's headers those [`forwarded_headers`] leaves out.
-/// Filtering the caller's own map saves copying every header that stays.
+/// Filtering the caller's own map moves the headers that stay instead of
+/// copying them.
 pub fn strip_unforwarded(headers: &mut HeaderMap) {
-    let listed = connection_listed(headers);
+    let hop_by_hop = hop_by_hop_in(headers);
     remove_names(headers, |name| {
-        is_hop_by_hop(name)
-            || listed
-                .iter()
-                .any(|listed_name| listed_name == name.as_str())
+        hop_by_hop(name)
             || *name == header::HOST
             || *name == header::AUTHORIZATION
             || *name == header::CONTENT_LENGTH
@@ -253,13 +251,20 @@ pub fn returned_headers(headers: &HeaderMap) -> HeaderMap {
 /// Removes from the endpoint's response headers those [`returned_headers`]
 /// leaves out.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    let hop_by_hop = hop_by_hop_in(headers);
+    remove_names(headers, hop_by_hop);
+}
+
+/// Returns the test for hop-by-hop header names of one message: the fixed
+/// ones and those its `Connection` header lists.
+fn hop_by_hop_in(headers: &HeaderMap) -> impl Fn(&HeaderName) -> bool {
     let listed = connection_listed(headers);
-    remove_names(headers, |name| {
+    move |name| {
         is_hop_by_hop(name)
             || listed
                 .iter()
                 .any(|listed_name| listed_name == name.as_str())
-    });
+    }
 }
 
 /// Removes every value of each header name that `unwanted` selects, keeping
@@ -271,7 +276,7 @@ fn remove_names(headers: &mut HeaderMap, unwanted: impl Fn(&HeaderName) -> bool)
     }
     // HeaderMap::remove moves the last entry into the gap, which would
     // reorder what is forwarded; rebuilding keeps the order.
-    let mut kept = HeaderMap::with_capacity(headers.len());
+    let mut remaining = HeaderMap::with_capacity(headers.len());
     // The iterator names a header once, before its first value only.
     let mut current: Option<HeaderName> = None;
     for (name, value) in std::mem::take(headers) {
@@ -279,10 +284,10 @@ fn remove_names(headers: &mut HeaderMap, unwanted: impl Fn(&HeaderName) -> bool)
             current = name;
         }
         if let Some(name) = current.as_ref().filter(|name| !unwanted(name)) {
-            kept.append(name.clone(), value);
+            remaining.append(name.clone(), value);
         }
     }
-    *headers = kept;
+    *headers = remaining;
 }
 
 /// Header names are lowercase in `http`, so comparisons are on lowercase text.

@@ -61,7 +61,7 @@ enum WorkerPool {
     Tls(Box<Client<TimedConnector, OutboundBody>>),
 }
 
-/// Why an attempt got no response.
+/// The failure of an attempt that got no response.
 #[derive(Debug)]
 pub(crate) enum TransportError {
     /// No connection could be opened (`ConnectTimedOut` when it took longer
@@ -125,14 +125,13 @@ impl EndpointTransport {
         let mut tcp = HttpConnector::new();
         tcp.set_nodelay(true);
         tcp.enforce_http(false);
-        let Some(tls) = tls else {
+        let Some(mut tls) = tls else {
             let workers = (0..workers.max(1))
                 .map(|_| WorkerPool::Plain(plain::PlainPool::new(tcp.clone(), connection_timeout)))
                 .collect();
             return EndpointTransport { workers };
         };
 
-        let mut tls = tls;
         // The builder sets the ALPN protocols (h2, then http/1.1) itself and
         // panics when the configuration already has some.
         tls.alpn_protocols.clear();

@@ -240,7 +240,7 @@ fn endpoint_error(context: &CallContext<'_>, error: &TransportError) -> CallErro
     let requester = context.requester;
     let connect_timeout = find_in_chain::<ConnectTimedOut>(error).is_some();
     let connect = error.is_connect();
-    let tls_error = tls_failure(error).map(ToString::to_string);
+    let tls_error = find_in_chain::<rustls::Error>(error).map(ToString::to_string);
     let head_too_large =
         find_in_chain::<hyper::Error>(error).is_some_and(hyper::Error::is_parse_too_large);
     let details = error_chain(error);
@@ -322,9 +322,4 @@ fn find_in_chain<'a, T: std::error::Error + 'static>(
         };
     }
     None
-}
-
-/// Finds the rustls error behind a failed attempt, if TLS is what failed.
-fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    find_in_chain::<rustls::Error>(error)
 }

@@ -6,7 +6,7 @@
 //! pool keys and its large futures). A worker's connections to one endpoint
 //! need none of that.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ pub(super) struct PlainPool {
     /// Connections whose response is still being read; each goes back to
     /// `idle` when it ends.
     returning: Arc<AtomicUsize>,
-    reaper_started: Mutex<bool>,
+    reaper_started: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -46,7 +46,7 @@ impl PlainPool {
             connection_timeout,
             idle: Arc::new(Mutex::new(Vec::new())),
             returning: Arc::new(AtomicUsize::new(0)),
-            reaper_started: Mutex::new(false),
+            reaper_started: AtomicBool::new(false),
         }
     }
 
@@ -97,6 +97,7 @@ impl PlainPool {
         let (sender, connection) = http1::handshake(stream)
             .await
             .map_err(|error| TransportError::Connect(Box::new(error)))?;
+        self.start_reaper();
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "Endpoint connection ended with an error");
@@ -136,7 +137,6 @@ impl PlainPool {
     /// Puts the connection back once its response has been read to the end,
     /// which is when HTTP/1.1 lets it carry the next request.
     fn keep_when_ready(&self, mut sender: SendRequest<OutboundBody>) {
-        self.start_reaper();
         let idle = Arc::downgrade(&self.idle);
         let returning = self.returning.clone();
         returning.fetch_add(1, Ordering::AcqRel);
@@ -152,15 +152,13 @@ impl PlainPool {
         });
     }
 
-    /// Starts, once, the task that closes connections idle for longer than
-    /// [`IDLE_TIMEOUT`]. It ends when the pool is dropped.
+    /// Starts, with the first connection, the task that closes connections
+    /// idle for longer than [`IDLE_TIMEOUT`]. It ends when the pool is
+    /// dropped.
     fn start_reaper(&self) {
-        let mut started = lock(&self.reaper_started);
-        if *started {
-            return;
+        if !self.reaper_started.swap(true, Ordering::AcqRel) {
+            tokio::spawn(reap(Arc::downgrade(&self.idle)));
         }
-        *started = true;
-        tokio::spawn(reap(Arc::downgrade(&self.idle)));
     }
 }
 
