@@ -80,7 +80,7 @@ kill -INT "$zconnect_pid"
 wait "$zconnect_pid" 2>/dev/null || true
 
 # Instrumentation was on only while the counted calls ran, so the profile
-# written at exit holds just those.
+# written at exit contains just those.
 dump=$profile
 total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 echo "instructions counted: $total over $calls calls"

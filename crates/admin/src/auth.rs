@@ -109,11 +109,16 @@ async fn password_matches(candidate: &Secret, stored: &UserPassword) -> bool {
         UserPassword::Plain(expected) => digests_equal(candidate.expose(), expected.expose()),
         UserPassword::Hash(record) => {
             let (record, candidate) = (record.clone(), candidate.clone());
-            tokio::task::spawn_blocking(move || {
+            let checking = tokio::task::spawn_blocking(move || {
                 zconnect_config::values::verify_hash(&record, candidate.expose())
-            })
-            .await
-            .unwrap_or(false)
+            });
+            match checking.await {
+                Ok(matches) => matches,
+                Err(error) => {
+                    tracing::error!(%error, "Checking a {{hash}} password failed; the credentials are rejected");
+                    false
+                }
+            }
         }
     }
 }

@@ -308,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn run_worker_threads_are_taken_up_to_the_maximum() {
+    fn run_worker_threads_maximum_accepted() {
         let Command::Run(args) = parse(&["zconnect", "run", "--worker-threads", "256"]).command
         else {
             panic!("run expected");

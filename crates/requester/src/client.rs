@@ -20,9 +20,9 @@ use crate::transport::EndpointTransport;
 /// not change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct PoolSettings {
-    /// Scheme, host and port of an endpoint connection, whose pools hold
-    /// connections to that one address; `None` for authorization servers,
-    /// whose pool keeps connections per address itself.
+    /// Scheme, host and port of an endpoint connection, because its pools
+    /// contain connections to that one address. `None` for authorization
+    /// servers, whose pool keeps connections per address itself.
     address: Option<(Scheme, String, u16)>,
     connection_timeout: Duration,
     receive_timeout: Duration,

@@ -35,7 +35,7 @@ const SSL: &str = "endpointSSL";
 const TRUST_STORE: &str = "endpointTrust";
 const GREETING: &str = "hello over TLS";
 /// The response header in which the server names the HTTP version of the
-/// request it answers.
+/// request.
 const VERSION_HEADER: &str = "x-request-version";
 
 struct Authority {
@@ -244,16 +244,16 @@ async fn https_endpoint_offering_http1_gets_http1() {
     assert_eq!(response.headers[VERSION_HEADER], "HTTP/1.1");
 }
 
-/// A server that accepts TCP connections and never answers the TLS
-/// handshake: the handshake counts against connectionTimeout.
+/// A server that accepts TCP connections and never replies to the TLS
+/// handshake, so the handshake counts against connectionTimeout.
 #[tokio::test]
 async fn tls_handshake_without_answer_is_a_connect_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let holder = tokio::spawn(async move {
-        let mut held = Vec::new();
+        let mut open_streams = Vec::new();
         while let Ok((stream, _)) = listener.accept().await {
-            held.push(stream);
+            open_streams.push(stream);
         }
     });
     let dir = TempDir::new().unwrap();
